@@ -1,0 +1,40 @@
+// `tidings status`: is a core running on this data directory, and is it healthy?
+import type { Command } from 'commander';
+import { resolveDataDir } from '../../core/config';
+import type { Health } from '../../core/health';
+import { findCore } from '../client';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show whether a Tidings core is running, its URLs and its health')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const dataDir = resolveDataDir(cmd.optsWithGlobals<{ dataDir?: string }>().dataDir);
+      const core = findCore(dataDir);
+      if (!core) {
+        if (opts.json) process.stdout.write(`${JSON.stringify({ running: false, data_dir: dataDir })}\n`);
+        else process.stdout.write(`Tidings is not running on ${dataDir}. Start it with \`tidings serve\`.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const health = await core.request<Health>('GET', '/api/health');
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ running: true, runtime: core.runtime, health }, null, 2)}\n`);
+        return;
+      }
+      const r = core.runtime;
+      const lines = [
+        `Tidings ${health.version}: ${health.status} (pid ${r.pid}, ${r.mode}, up ${health.uptime_s} s)`,
+        `  data      ${r.data_dir}`,
+        `  ingest    ${r.ingest_url}/webhooks/<source>`,
+        `  dashboard ${r.dashboard_url}`,
+        `  mcp       ${r.mcp_url}`,
+        `  events    ${health.events} stored, last id ${health.last_event_id}, database ${(health.db_bytes / 1048576).toFixed(1)} MiB`,
+        `  secrets   ${health.secrets_backend}`,
+      ];
+      if (health.store_problem) lines.push(`  PROBLEM   ${health.store_problem.message} (since ${health.store_problem.since})`);
+      if (health.store_warning) lines.push(`  WARNING   ${health.store_warning}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

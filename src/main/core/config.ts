@@ -1,0 +1,131 @@
+// Where the core's settings come from, in order of precedence: command-line flags, then
+// TIDINGS_* environment variables, then config.json in the data directory, then defaults.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEFAULT_INGEST_PORT = 8787;
+export const DEFAULT_CONTROL_PORT = 8788;
+
+const fileSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).optional(),
+    controlPort: z.number().int().min(0).max(65535).optional(),
+    maxBodyBytes: z.number().int().min(1024).optional(),
+    rateLimit: z
+      .object({
+        perSecond: z.number().positive().optional(),
+        burst: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    retention: z
+      .object({
+        maxAgeDays: z.number().positive().optional(),
+        maxBytes: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    publicUrl: z.string().url().optional(),
+  })
+  .strict();
+export type ConfigFile = z.infer<typeof fileSchema>;
+
+export interface CoreConfig {
+  dataDir: string;
+  host: string;
+  ingestPort: number;
+  controlPort: number;
+  /** Largest webhook body accepted; larger gets 413. */
+  maxBodyBytes: number;
+  /** Token bucket per source: sustained rate and the burst it tolerates. */
+  rateLimit: { perSecond: number; burst: number };
+  retention: { maxAgeDays: number; maxBytes: number };
+  /** The base URL senders use (a tunnel or relay), when the person set one. */
+  publicUrl: string | null;
+}
+
+export interface ConfigOverrides {
+  dataDir?: string | undefined;
+  port?: number | undefined;
+  controlPort?: number | undefined;
+  maxBodyBytes?: number | undefined;
+  rateLimit?: Partial<CoreConfig['rateLimit']> | undefined;
+  retention?: Partial<CoreConfig['retention']> | undefined;
+  publicUrl?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The platform's app-data folder, as PRODUCT.md names it. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME ?? env.USERPROFILE ?? os.homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Tidings');
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Tidings');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'tidings');
+}
+
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.TIDINGS_DATA_DIR ?? defaultDataDir(env));
+}
+
+function portFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`config: ${name}=${JSON.stringify(raw)} is not a port number (0-65535)`);
+  }
+  return n;
+}
+
+export function readConfigFile(dataDir: string): ConfigFile {
+  const file = path.join(dataDir, 'config.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`config: ${file} has invalid settings: ${issues}`);
+  }
+  return parsed.data;
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CoreConfig {
+  const dataDir = resolveDataDir(overrides.dataDir, env);
+  const file = readConfigFile(dataDir);
+  return {
+    dataDir,
+    host: '127.0.0.1',
+    ingestPort: overrides.port ?? portFromEnv('TIDINGS_PORT', env) ?? file.port ?? DEFAULT_INGEST_PORT,
+    controlPort:
+      overrides.controlPort ?? portFromEnv('TIDINGS_CONTROL_PORT', env) ?? file.controlPort ?? DEFAULT_CONTROL_PORT,
+    maxBodyBytes: overrides.maxBodyBytes ?? file.maxBodyBytes ?? 5 * 1024 * 1024,
+    rateLimit: {
+      perSecond: overrides.rateLimit?.perSecond ?? file.rateLimit?.perSecond ?? 100,
+      burst: overrides.rateLimit?.burst ?? file.rateLimit?.burst ?? 1000,
+    },
+    retention: {
+      maxAgeDays: overrides.retention?.maxAgeDays ?? file.retention?.maxAgeDays ?? 30,
+      maxBytes: overrides.retention?.maxBytes ?? file.retention?.maxBytes ?? 2 * 1024 ** 3,
+    },
+    publicUrl: overrides.publicUrl ?? env.TIDINGS_PUBLIC_URL ?? file.publicUrl ?? null,
+  };
+}

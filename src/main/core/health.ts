@@ -1,0 +1,26 @@
+// The core's own view of its health, shared by /api/health, `tidings status` and (later)
+// the MCP health_check tool and the tray.
+export interface StoreProblem {
+  code: string;
+  message: string;
+  since: string;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  pid: number;
+  started_at: string;
+  uptime_s: number;
+  data_dir: string;
+  ingest_url: string;
+  control_url: string;
+  events: number;
+  last_event_id: number;
+  db_bytes: number;
+  store_problem: StoreProblem | null;
+  /** Set when a corrupt database was found at start and moved aside. */
+  store_warning: string | null;
+  secrets_backend: string;
+  commits: { batches: number; committed: number; queued: number };
+}

@@ -1,0 +1,244 @@
+// Starts the core: takes the data directory, opens the store, and brings up the two
+// listeners. The same function runs headless (`tidings serve`) and inside the Electron
+// main process; it imports nothing from Electron.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { CoreConfig } from './config';
+import { acquireLock, loadOrCreateToken, paths, removeRuntime, writeRuntime } from './data-dir';
+import type { RuntimeInfo } from './data-dir';
+import { createEventBus } from './event-bus';
+import type { EventBus } from './event-bus';
+import type { Health, StoreProblem } from './health';
+import { createLogger } from './logger';
+import type { Logger } from './logger';
+import { createFileSecretBackend, createSecrets } from './secrets';
+import type { SecretBackend, Secrets } from './secrets';
+import { openDatabase } from './store/open-db';
+import { createEventStore } from './store/event-store';
+import type { EventStore } from './store/event-store';
+import { createGroupCommitter } from './store/group-commit';
+import { createRetention } from './store/retention';
+import { createReceiver } from './webhooks/receiver';
+import { createRateLimiter } from './webhooks/rate-limit';
+import { providerFor } from './webhooks/providers';
+import { createOriginGuard, createTokenGuard } from './api/guard';
+import { createApiRouter } from './api/router';
+import { VERSION } from './version';
+import type Database from 'better-sqlite3';
+
+export interface StartCoreOptions {
+  config: CoreConfig;
+  /** `serve` when headless, `app` inside the tray app. */
+  mode: 'serve' | 'app';
+  logger?: Logger;
+  /** Where secrets live; defaults to the 0600 file in the data directory. */
+  secretBackend?: SecretBackend;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Core {
+  config: CoreConfig;
+  token: string;
+  runtime: RuntimeInfo;
+  store: EventStore;
+  db: Database.Database;
+  bus: EventBus;
+  secrets: Secrets;
+  logger: Logger;
+  health(): Health;
+  /** Stop accepting, finish in-flight commits, close the database, remove runtime.json. */
+  close(): Promise<void>;
+}
+
+class ListenError extends Error {}
+
+function listen(server: http.Server, host: string, port: number, what: string, flag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new ListenError(`core: the ${what} port ${port} on ${host} is already in use by another program; choose another with ${flag}`));
+      } else if (err.code === 'EACCES') {
+        reject(new ListenError(`core: not allowed to listen on ${host}:${port} for the ${what}; choose a port above 1024 with ${flag}`));
+      } else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // Requests in flight get a moment to finish (their commits are awaited below).
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  });
+}
+
+export async function startCore(options: StartCoreOptions): Promise<Core> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const p = paths(config.dataDir);
+  const release = acquireLock(config.dataDir);
+  const logger = options.logger ?? createLogger({ dir: p.logs, stderr: true });
+  const cleanups: Array<() => void | Promise<void>> = [release];
+  try {
+    const token = loadOrCreateToken(config.dataDir);
+    const opened = openDatabase(p.db, { recoverCorrupt: true });
+    const db = opened.db;
+    cleanups.unshift(() => {
+      db.close();
+    });
+    const storeWarning = opened.movedAside
+      ? `the database was unreadable and was moved to ${opened.movedAside}; Tidings started with a new, empty database`
+      : null;
+    if (storeWarning) logger.error(storeWarning);
+
+    const store = createEventStore(db);
+    const bus = createEventBus();
+    let storeProblem: StoreProblem | null = null;
+    const committer = createGroupCommitter({
+      append: (items) => store.append(items),
+      onCommitted: (results) => bus.publish(results.map((r) => r.record!)),
+    });
+    const secrets = createSecrets(options.secretBackend ?? createFileSecretBackend(p.secrets), env);
+    const startedAt = Date.now();
+
+    const receiver = createReceiver({
+      store,
+      committer,
+      secrets,
+      limiter: createRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      version: VERSION,
+      onStoreError: (err) => {
+        const e = err as { code?: string; message?: string };
+        storeProblem ??= { code: e.code ?? 'unknown', message: e.message ?? String(err), since: new Date().toISOString() };
+      },
+      onStoreOk: () => {
+        if (storeProblem) logger.info('store writable again', { after: storeProblem.code });
+        storeProblem = null;
+      },
+    });
+    const ingestServer = http.createServer(receiver);
+    // Slow senders must not pin sockets forever (slowloris); providers send fast.
+    ingestServer.requestTimeout = 30_000;
+    ingestServer.headersTimeout = 10_000;
+    const ingestPort = await listen(ingestServer, config.host, config.ingestPort, 'ingest', '--port or TIDINGS_PORT');
+    cleanups.unshift(() => closeServer(ingestServer));
+
+    const ingestUrl = `http://${config.host}:${ingestPort}`;
+    let controlPort = config.controlPort;
+    const control = express();
+    control.disable('x-powered-by');
+    control.use(createOriginGuard(() => controlPort));
+    const dbBytes = () => {
+      let total = 0;
+      for (const f of [p.db, `${p.db}-wal`]) {
+        try {
+          total += fs.statSync(f).size;
+        } catch {
+          // no WAL yet
+        }
+      }
+      return total;
+    };
+    const health = (): Health => ({
+      status: storeProblem || storeWarning ? 'degraded' : 'ok',
+      version: VERSION,
+      pid: process.pid,
+      started_at: new Date(startedAt).toISOString(),
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      data_dir: config.dataDir,
+      ingest_url: ingestUrl,
+      control_url: `http://${config.host}:${controlPort}`,
+      events: store.count(),
+      last_event_id: store.maxId(),
+      db_bytes: dbBytes(),
+      store_problem: storeProblem,
+      store_warning: storeWarning,
+      secrets_backend: secrets.describe(),
+      commits: committer.stats(),
+    });
+    const webhookUrl = (source: string) => `${config.publicUrl?.replace(/\/$/, '') ?? ingestUrl}/webhooks/${source}`;
+    const sendTest = async (source: string) => {
+      const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
+      const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
+        method: 'POST',
+        headers: sample.headers,
+        body: sample.body,
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      return { status: res.status, body };
+    };
+    control.use('/api', createTokenGuard(token), createApiRouter({ store, secrets, health, webhookUrl, sendTest }));
+    const controlServer = http.createServer(control);
+    controlPort = await listen(controlServer, config.host, config.controlPort, 'control', '--control-port or TIDINGS_CONTROL_PORT');
+    cleanups.unshift(() => closeServer(controlServer));
+
+    const controlUrl = `http://${config.host}:${controlPort}`;
+    const runtime: RuntimeInfo = {
+      pid: process.pid,
+      version: VERSION,
+      started_at: new Date(startedAt).toISOString(),
+      data_dir: config.dataDir,
+      host: config.host,
+      ingest_port: ingestPort,
+      control_port: controlPort,
+      ingest_url: ingestUrl,
+      control_url: controlUrl,
+      mcp_url: `${controlUrl}/mcp`,
+      dashboard_url: `${controlUrl}/`,
+      mode: options.mode,
+    };
+    writeRuntime(config.dataDir, runtime);
+
+    const retention = createRetention(db, logger, config.retention);
+    retention.start();
+    void retention.run().catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
+
+    let closing: Promise<void> | null = null;
+    const close = () => {
+      closing ??= (async () => {
+        logger.info('core stopping');
+        // Order: stop taking requests, let in-flight commits finish, then close the file.
+        await Promise.all([closeServer(ingestServer), closeServer(controlServer), retention.stop()]);
+        await committer.close();
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // a checkpoint is tidiness, not durability: the WAL is already synced
+        }
+        db.close();
+        removeRuntime(config.dataDir);
+        release();
+        logger.info('core stopped');
+        logger.close();
+      })();
+      return closing;
+    };
+    logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
+    return { config, token, runtime, store, db, bus, secrets, logger, health, close };
+  } catch (err) {
+    for (const cleanup of cleanups) {
+      try {
+        await cleanup();
+      } catch {
+        // keep unwinding
+      }
+    }
+    throw err;
+  }
+}

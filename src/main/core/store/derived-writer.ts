@@ -1,0 +1,65 @@
+// Writes the derived views (GitHub activity, deployments, Stripe actions) inside the same
+// transaction as the event, so the views can never disagree with the events after a crash.
+import type Database from 'better-sqlite3';
+import type { DerivedInput } from '../domain/derived-input';
+import { deploymentFor } from '../domain/deployments';
+import { githubRows } from '../domain/github-activity';
+import { stripeActionsFor } from '../domain/stripe-actions';
+
+export function createDerivedWriter(db: Database.Database) {
+  const push = db.prepare(`
+    INSERT INTO gh_pushes (event_id, repo, branch, ref, head_sha, pusher, commit_count, forced, at)
+    VALUES (@event_id, @repo, @branch, @ref, @head_sha, @pusher, @commit_count, @forced, @at)`);
+  const commit = db.prepare(`
+    INSERT OR IGNORE INTO gh_commits (event_id, repo, branch, sha, message, author, at)
+    VALUES (@event_id, @repo, @branch, @sha, @message, @author, @at)`);
+  const pullRequest = db.prepare(`
+    INSERT INTO gh_pull_requests (event_id, repo, number, action, title, user, state, merged, head_sha, at)
+    VALUES (@event_id, @repo, @number, @action, @title, @user, @state, @merged, @head_sha, @at)`);
+  const issue = db.prepare(`
+    INSERT INTO gh_issues (event_id, repo, number, action, title, user, state, at)
+    VALUES (@event_id, @repo, @number, @action, @title, @user, @state, @at)`);
+  const deployment = db.prepare(`
+    INSERT INTO deployments (event_id, provider, project, deployment_id, url, state, environment, commit_sha,
+                             started_at, duration_ms, at)
+    VALUES (@event_id, @provider, @project, @deployment_id, @url, @state, @environment, @commit_sha,
+            @started_at, @duration_ms, @at)`);
+  // The first event seen for a deployment marks its start; later states measure from it.
+  const deploymentStart = db.prepare<[string, string], { started: number | null }>(
+    'SELECT min(started_at) AS started FROM deployments WHERE provider = ? AND deployment_id = ?',
+  );
+  const action = db.prepare(`
+    INSERT INTO stripe_actions (event_id, stripe_event, action_type, customer_id, customer_email, amount, currency,
+                                plan, status, created_at, updated_at)
+    VALUES (@event_id, @stripe_event, @action_type, @customer_id, @customer_email, @amount, @currency,
+            @plan, 'pending', @at, @at)
+    ON CONFLICT(stripe_event, action_type) DO NOTHING
+    RETURNING id`);
+  const history = db.prepare(`
+    INSERT INTO stripe_action_history (action_id, status, note, actor, at) VALUES (?, 'pending', ?, 'tidings', ?)`);
+
+  return {
+    apply(eventId: number, input: DerivedInput): void {
+      const at = input.occurredAt ?? input.receivedAt;
+      const gh = githubRows(input);
+      if (gh.push) push.run({ event_id: eventId, ...gh.push, forced: gh.push.forced ? 1 : 0, at });
+      for (const c of gh.commits) commit.run({ event_id: eventId, ...c });
+      if (gh.pullRequest) {
+        pullRequest.run({ event_id: eventId, ...gh.pullRequest, merged: gh.pullRequest.merged ? 1 : 0, at });
+      }
+      if (gh.issue) issue.run({ event_id: eventId, ...gh.issue, at });
+
+      const d = deploymentFor(input);
+      if (d) {
+        const earlier = d.deployment_id ? deploymentStart.get(d.provider, d.deployment_id)?.started ?? null : null;
+        const started = earlier ?? at;
+        deployment.run({ event_id: eventId, ...d, started_at: started, duration_ms: at - started, at });
+      }
+
+      for (const draft of stripeActionsFor(input)) {
+        const created = action.get({ event_id: eventId, ...draft, at: input.receivedAt }) as { id: number } | undefined;
+        if (created) history.run(created.id, `created from ${input.type}`, input.receivedAt);
+      }
+    },
+  };
+}

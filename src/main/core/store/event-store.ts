@@ -1,0 +1,301 @@
+// The event store: appends batches of verified deliveries in one transaction (with their
+// derived views), and answers the queries that the MCP tools, the API and the CLI ask.
+// Statements are prepared once here; every method is synchronous, as better-sqlite3 is.
+import zlib from 'node:zlib';
+import type Database from 'better-sqlite3';
+import type { EventDetail, EventRecord, Rejection, SourceStats } from '../../../shared/events';
+import type { NormalizedEvent } from '../webhooks/types';
+import { createDerivedWriter } from './derived-writer';
+
+export interface IngestItem {
+  source: string;
+  /** Which provider module parsed it (github, stripe, vercel, slack, standard). */
+  provider: string;
+  verified: boolean;
+  contentType: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  event: NormalizedEvent;
+  /** Text to index for search: summary, subject and the payload's string values. */
+  searchText: string;
+  receivedAt: number;
+}
+
+export interface AppendResult {
+  id: number;
+  duplicate: boolean;
+  /** Set for new events: what subscribers are told. */
+  record: EventRecord | null;
+}
+
+export interface EventQuery {
+  source?: string | undefined;
+  type?: string | undefined;
+  /** A type prefix, e.g. `pull_request` matches `pull_request.opened`. */
+  typePrefix?: string | undefined;
+  subject?: string | undefined;
+  verified?: boolean | undefined;
+  /** Only events with id > afterId (ascending order). */
+  afterId?: number | undefined;
+  /** Only events with id < beforeId (descending order, for paging back). */
+  beforeId?: number | undefined;
+  /** ms since epoch, inclusive. */
+  since?: number | undefined;
+  until?: number | undefined;
+  /** Defaults to ascending when afterId is given (catching up), else newest first. */
+  order?: 'asc' | 'desc' | undefined;
+  limit: number;
+}
+
+interface EventRow {
+  id: number;
+  source: string;
+  type: string;
+  delivery_id: string;
+  received_at: number;
+  occurred_at: number | null;
+  subject: string | null;
+  summary: string;
+  verified: number;
+  fields: string;
+}
+
+interface DetailRow extends EventRow {
+  content_type: string;
+  headers: Buffer;
+  body: Buffer;
+  body_bytes: number;
+}
+
+const LIST_COLUMNS = 'id, source, type, delivery_id, received_at, occurred_at, subject, summary, verified, fields';
+const MAX_REJECTIONS = 500;
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toRecord(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    source: row.source,
+    type: row.type,
+    received_at: new Date(row.received_at).toISOString(),
+    occurred_at: iso(row.occurred_at),
+    subject: row.subject,
+    summary: row.summary,
+    verified: row.verified === 1,
+    delivery_id: row.delivery_id,
+    fields: JSON.parse(row.fields) as Record<string, unknown>,
+  };
+}
+
+export function compress(data: Buffer): Buffer {
+  return zlib.deflateRawSync(data, { level: 6 });
+}
+
+export function decompress(data: Buffer): Buffer {
+  return zlib.inflateRawSync(data);
+}
+
+function parsePayload(contentType: string, body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const form = Object.fromEntries(new URLSearchParams(text));
+      return typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+    }
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Turn free text into an FTS5 query that matches every word, and cannot be a syntax error. */
+export function toFtsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}_]+/gu);
+  if (!words || words.length === 0) return null;
+  return words
+    .slice(0, 16)
+    .map((w) => `"${w}"`)
+    .join(' AND ');
+}
+
+export function createEventStore(db: Database.Database) {
+  const derived = createDerivedWriter(db);
+  const insertEvent = db.prepare(`
+    INSERT INTO events (source, type, delivery_id, received_at, occurred_at, subject, summary, verified,
+                        fields, content_type, headers, body, body_bytes)
+    VALUES (@source, @type, @delivery_id, @received_at, @occurred_at, @subject, @summary, @verified,
+            @fields, @content_type, @headers, @body, @body_bytes)
+    ON CONFLICT(source, delivery_id) DO NOTHING
+    RETURNING id`);
+  const findByDelivery = db.prepare<[string, string], { id: number }>(
+    'SELECT id FROM events WHERE source = ? AND delivery_id = ?',
+  );
+  const insertFts = db.prepare('INSERT INTO events_fts(rowid, text) VALUES (?, ?)');
+  const getById = db.prepare<[number], DetailRow>(`SELECT * FROM events WHERE id = ?`);
+  const maxIdStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
+  const countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
+  const sourcesStmt = db.prepare<[], { source: string; count: number; unverified: number; first: number; last: number }>(`
+    SELECT source, count(*) AS count, sum(verified = 0) AS unverified, min(received_at) AS first, max(received_at) AS last
+    FROM events GROUP BY source ORDER BY last DESC`);
+  const searchStmt = db.prepare<[string, number], EventRow>(`
+    SELECT ${LIST_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+    FROM events_fts f JOIN events e ON e.id = f.rowid
+    WHERE events_fts MATCH ? ORDER BY f.rank LIMIT ?`);
+  const insertRejection = db.prepare(`
+    INSERT INTO rejections (source, at, status, reason, delivery_id, body_bytes, remote, headers)
+    VALUES (@source, @at, @status, @reason, @delivery_id, @body_bytes, @remote, @headers)`);
+  const trimRejections = db.prepare('DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?');
+  const listRejections = db.prepare<[string | null, string | null, number], Omit<Rejection, 'headers' | 'at'> & { headers: string; at: number }>(`
+    SELECT * FROM rejections WHERE (? IS NULL OR source = ?) ORDER BY id DESC LIMIT ?`);
+
+  // Queries with optional filters are built once per filter combination and cached, so
+  // each shape is prepared exactly once and uses the index that fits it.
+  const queryCache = new Map<string, Database.Statement>();
+  function listStatement(q: EventQuery): { stmt: Database.Statement; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (q.source !== undefined) add('source = ?', q.source);
+    if (q.type !== undefined) add('type = ?', q.type);
+    if (q.typePrefix !== undefined) {
+      where.push('(type = ? OR (type >= ? AND type < ?))');
+      params.push(q.typePrefix, `${q.typePrefix}.`, `${q.typePrefix}/`);
+    }
+    if (q.subject !== undefined) add('subject = ?', q.subject);
+    if (q.verified !== undefined) add('verified = ?', q.verified ? 1 : 0);
+    if (q.afterId !== undefined) add('id > ?', q.afterId);
+    if (q.beforeId !== undefined) add('id < ?', q.beforeId);
+    if (q.since !== undefined) add('received_at >= ?', q.since);
+    if (q.until !== undefined) add('received_at <= ?', q.until);
+    const order = (q.order ?? (q.afterId !== undefined ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
+    const sql = `SELECT ${LIST_COLUMNS} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT ?`;
+    let stmt = queryCache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      queryCache.set(sql, stmt);
+    }
+    params.push(q.limit);
+    return { stmt, params };
+  }
+
+  function appendOne(item: IngestItem): AppendResult {
+    const e = item.event;
+    const row = {
+      source: item.source,
+      type: e.type,
+      delivery_id: e.deliveryId!,
+      received_at: item.receivedAt,
+      occurred_at: e.occurredAt,
+      subject: e.subject,
+      summary: e.summary,
+      verified: item.verified ? 1 : 0,
+      fields: JSON.stringify(e.fields),
+      content_type: item.contentType,
+      headers: compress(Buffer.from(JSON.stringify(item.headers))),
+      body: compress(item.body),
+      body_bytes: item.body.length,
+    };
+    const inserted = insertEvent.get(row) as { id: number } | undefined;
+    if (!inserted) {
+      const existing = findByDelivery.get(item.source, row.delivery_id);
+      return { id: existing!.id, duplicate: true, record: null };
+    }
+    const id = inserted.id;
+    if (item.searchText) insertFts.run(id, item.searchText);
+    derived.apply(id, {
+      provider: item.provider,
+      type: e.type,
+      subject: e.subject,
+      fields: e.fields,
+      receivedAt: item.receivedAt,
+      occurredAt: e.occurredAt,
+    });
+    return {
+      id,
+      duplicate: false,
+      record: toRecord({ ...row, id }),
+    };
+  }
+
+  const appendBatch = db.transaction((items: IngestItem[]) => items.map(appendOne));
+
+  return {
+    /** Append in one transaction: all or nothing, one fsync for the whole batch. */
+    append(items: IngestItem[]): AppendResult[] {
+      return appendBatch(items);
+    },
+
+    list(q: EventQuery): EventRecord[] {
+      const { stmt, params } = listStatement(q);
+      return (stmt.all(...params) as EventRow[]).map(toRecord);
+    },
+
+    get(id: number): EventDetail | null {
+      const row = getById.get(id);
+      if (!row) return null;
+      const body = decompress(row.body);
+      return {
+        ...toRecord(row),
+        content_type: row.content_type,
+        body_bytes: row.body_bytes,
+        headers: JSON.parse(decompress(row.headers).toString('utf8')) as Record<string, string>,
+        body: body.toString('utf8'),
+        payload: parsePayload(row.content_type, body),
+      };
+    },
+
+    /** The raw bytes and headers as received, for forwarding and resending. */
+    raw(id: number): { headers: Record<string, string>; body: Buffer; contentType: string; source: string } | null {
+      const row = getById.get(id);
+      if (!row) return null;
+      return {
+        source: row.source,
+        contentType: row.content_type,
+        headers: JSON.parse(decompress(row.headers).toString('utf8')) as Record<string, string>,
+        body: decompress(row.body),
+      };
+    },
+
+    search(text: string, limit: number): EventRecord[] {
+      const query = toFtsQuery(text);
+      if (!query) return [];
+      return searchStmt.all(query, limit).map(toRecord);
+    },
+
+    sources(): SourceStats[] {
+      return sourcesStmt.all().map((r) => ({
+        source: r.source,
+        count: r.count,
+        unverified: r.unverified,
+        first_seen: iso(r.first),
+        last_seen: iso(r.last),
+      }));
+    },
+
+    maxId(): number {
+      return maxIdStmt.get()?.id ?? 0;
+    },
+
+    count(): number {
+      return countStmt.get()!.n;
+    },
+
+    recordRejection(r: Omit<Rejection, 'id' | 'at'> & { at: number }): void {
+      insertRejection.run({ ...r, headers: JSON.stringify(r.headers) });
+      trimRejections.run(MAX_REJECTIONS);
+    },
+
+    rejections(source: string | null, limit: number): Rejection[] {
+      return listRejections.all(source, source, limit).map((r) => ({
+        ...r,
+        at: new Date(r.at).toISOString(),
+        headers: JSON.parse(r.headers) as Record<string, string>,
+      }));
+    },
+  };
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;

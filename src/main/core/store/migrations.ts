@@ -1,0 +1,169 @@
+// Schema versions, applied in order through PRAGMA user_version. Never edit a shipped
+// step: add a new one, so every existing database walks the same path.
+import type Database from 'better-sqlite3';
+
+type Step = (db: Database.Database) => void;
+
+const steps: Step[] = [
+  // 1: events, the derived views and the rejection log.
+  (db) => {
+    db.exec(`
+      CREATE TABLE events (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT, -- the cursor: never reused, even after pruning
+        source       TEXT    NOT NULL,
+        type         TEXT    NOT NULL,
+        delivery_id  TEXT    NOT NULL,
+        received_at  INTEGER NOT NULL,                  -- ms since epoch
+        occurred_at  INTEGER,
+        subject      TEXT,
+        summary      TEXT    NOT NULL,
+        verified     INTEGER NOT NULL,
+        fields       TEXT    NOT NULL,                  -- JSON
+        content_type TEXT    NOT NULL,
+        headers      BLOB    NOT NULL,                  -- deflated JSON
+        body         BLOB    NOT NULL,                  -- deflated raw bytes as received
+        body_bytes   INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX events_by_delivery ON events(source, delivery_id);
+      CREATE INDEX events_by_source ON events(source, id);
+      CREATE INDEX events_by_type ON events(type, id);
+      CREATE INDEX events_by_subject ON events(subject, id);
+      CREATE INDEX events_by_received ON events(received_at);
+
+      -- Contentless: the text lives in events; this only indexes it, and deletes work.
+      CREATE VIRTUAL TABLE events_fts USING fts5(
+        text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+      );
+
+      CREATE TABLE gh_pushes (
+        event_id     INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+        repo         TEXT NOT NULL,
+        branch       TEXT,
+        ref          TEXT,
+        head_sha     TEXT,
+        pusher       TEXT,
+        commit_count INTEGER NOT NULL,
+        forced       INTEGER NOT NULL,
+        at           INTEGER NOT NULL
+      );
+      CREATE INDEX gh_pushes_by_repo ON gh_pushes(repo, at);
+      CREATE INDEX gh_pushes_by_sha ON gh_pushes(head_sha);
+
+      CREATE TABLE gh_commits (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        repo     TEXT NOT NULL,
+        branch   TEXT,
+        sha      TEXT NOT NULL,
+        message  TEXT NOT NULL,
+        author   TEXT,
+        at       INTEGER NOT NULL,
+        PRIMARY KEY (event_id, sha)
+      );
+      CREATE INDEX gh_commits_by_sha ON gh_commits(sha);
+      CREATE INDEX gh_commits_by_repo ON gh_commits(repo, at);
+
+      CREATE TABLE gh_pull_requests (
+        event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+        repo     TEXT NOT NULL,
+        number   INTEGER,
+        action   TEXT,
+        title    TEXT,
+        user     TEXT,
+        state    TEXT,
+        merged   INTEGER NOT NULL,
+        head_sha TEXT,
+        at       INTEGER NOT NULL
+      );
+      CREATE INDEX gh_pull_requests_by_repo ON gh_pull_requests(repo, at);
+
+      CREATE TABLE gh_issues (
+        event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+        repo     TEXT NOT NULL,
+        number   INTEGER,
+        action   TEXT,
+        title    TEXT,
+        user     TEXT,
+        state    TEXT,
+        at       INTEGER NOT NULL
+      );
+      CREATE INDEX gh_issues_by_repo ON gh_issues(repo, at);
+
+      CREATE TABLE deployments (
+        event_id      INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+        provider      TEXT NOT NULL,                 -- vercel | github
+        project       TEXT NOT NULL,
+        deployment_id TEXT,
+        url           TEXT,
+        state         TEXT NOT NULL,
+        environment   TEXT,
+        commit_sha    TEXT,
+        started_at    INTEGER,                       -- when the deployment was created
+        duration_ms   INTEGER,                       -- created -> this state, when known
+        at            INTEGER NOT NULL
+      );
+      CREATE INDEX deployments_by_project ON deployments(project, at);
+      CREATE INDEX deployments_by_sha ON deployments(commit_sha);
+      CREATE INDEX deployments_by_deployment ON deployments(deployment_id);
+
+      -- Actions outlive the events that created them: a pending task is not pruned with its event.
+      CREATE TABLE stripe_actions (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id       INTEGER REFERENCES events(id) ON DELETE SET NULL,
+        stripe_event   TEXT NOT NULL,
+        action_type    TEXT NOT NULL,
+        customer_id    TEXT,
+        customer_email TEXT,
+        amount         REAL,
+        currency       TEXT,
+        plan           TEXT,
+        status         TEXT NOT NULL DEFAULT 'pending',
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        UNIQUE (stripe_event, action_type)
+      );
+      CREATE INDEX stripe_actions_by_status ON stripe_actions(status, id);
+
+      CREATE TABLE stripe_action_history (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        action_id INTEGER NOT NULL REFERENCES stripe_actions(id) ON DELETE CASCADE,
+        status    TEXT NOT NULL,
+        note      TEXT,
+        actor     TEXT NOT NULL,
+        at        INTEGER NOT NULL
+      );
+      CREATE INDEX stripe_action_history_by_action ON stripe_action_history(action_id, id);
+
+      CREATE TABLE rejections (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        source      TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        status      INTEGER NOT NULL,
+        reason      TEXT NOT NULL,
+        delivery_id TEXT,
+        body_bytes  INTEGER NOT NULL,
+        remote      TEXT,
+        headers     TEXT NOT NULL                     -- JSON, signature and auth values removed
+      );
+      CREATE INDEX rejections_by_source ON rejections(source, id);
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = steps.length;
+
+/** Bring the database up to SCHEMA_VERSION, one transaction per step. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `store: the database is at schema version ${current}, newer than this Tidings understands (${SCHEMA_VERSION}). Update Tidings, or point it at another data directory.`,
+    );
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    const step = steps[version]!;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
