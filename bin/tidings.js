@@ -3,7 +3,7 @@
 // else the TypeScript source through tsx (a development checkout).
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -12,8 +12,8 @@ if (existsSync(built)) {
   process.argv[1] = built;
   await import(built);
 } else {
-  const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, path.join(root, 'src', 'main', 'cli', 'index.ts'), ...process.argv.slice(2)], {
+  const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
+  const child = spawn(process.execPath, ['--import', pathToFileURL(tsx).href, path.join(root, 'src', 'main', 'cli', 'index.ts'), ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

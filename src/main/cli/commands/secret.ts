@@ -64,15 +64,15 @@ export function registerSecret(program: Command): void {
     ['rotate', true],
   ] as const) {
     secret
-      .command(`${name} <source>`)
+      .command(name)
+      .argument('<source>', 'the source name, e.g. github or my-app', parseSource)
       .description(
         rotate
           ? 'add a new secret in front of the old ones; both verify until you remove the old one'
           : 'replace all stored secrets of a source with one (read from stdin)',
       )
       .option('--generate', 'generate a strong secret and print it once, to paste into the provider')
-      .action(async (sourceArg: string, opts: { generate?: boolean }, cmd: Command) => {
-        const source = parseSource(sourceArg);
+      .action(async (source: string, opts: { generate?: boolean }, cmd: Command) => {
         const { value, generated } = await readValue(opts.generate === true, source);
         await secretsTarget(dataDirOf(cmd)).set(source, value, rotate);
         if (generated) process.stdout.write(`${value}\n`);
@@ -102,11 +102,11 @@ export function registerSecret(program: Command): void {
     });
 
   secret
-    .command('remove <source>')
+    .command('remove')
+    .argument('<source>', 'the source name', parseSource)
     .description('remove the stored secrets of a source (or one, by --fingerprint); env secrets stay')
     .option('--fingerprint <fp>', 'remove only the secret with this fingerprint (see `tidings secret list`)')
-    .action(async (sourceArg: string, opts: { fingerprint?: string }, cmd: Command) => {
-      const source = parseSource(sourceArg);
+    .action(async (source: string, opts: { fingerprint?: string }, cmd: Command) => {
       if (opts.fingerprint !== undefined && !/^[0-9a-f]{8}$/.test(opts.fingerprint)) {
         throw new CliError('--fingerprint must be the 8 hex characters shown by `tidings secret list`', 2);
       }

@@ -8,10 +8,10 @@ import { parseSource } from '../options';
 
 export function registerSendTest(program: Command): void {
   program
-    .command('send-test <source>')
+    .command('send-test')
+    .argument('<source>', 'github, stripe, vercel, slack, or any other source name', parseSource)
     .description('send a signed sample webhook (github, stripe, vercel, slack, or any other source name for Standard Webhooks)')
-    .action(async (sourceArg: string, _opts: unknown, cmd: Command) => {
-      const source = parseSource(sourceArg);
+    .action(async (source: string, _opts: unknown, cmd: Command) => {
       const core = requireCore(resolveDataDir(cmd.optsWithGlobals<{ dataDir?: string }>().dataDir));
       const result = await core.request<{ ingest_status: number; ingest_response: unknown }>('POST', `/api/sources/${source}/test`);
       const body = result.ingest_response as { status?: string; id?: number; error?: string };

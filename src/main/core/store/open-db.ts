@@ -31,7 +31,8 @@ function configure(db: Database.Database): void {
   // FULL: a commit is on disk (WAL fsynced) before we acknowledge a webhook.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 2000');
+  // Short: a lock held by another process must turn into a 503 quickly, not a stall.
+  db.pragma('busy_timeout = 1000');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
 }

@@ -113,7 +113,7 @@ export function parseJson(body: Buffer | string, what = 'body'): unknown {
 function describeJsonError(source: string, err: unknown, what: string): string {
   const raw = err instanceof Error ? err.message : String(err);
   // V8 sometimes echoes the whole body in its message; keep it out of logs and replies.
-  const problem = oneLine(raw.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, ''), 120);
+  const problem = oneLine(raw.replace(/, ".*" is not valid JSON$/s, '').replace(/\s+(?:in JSON\s+)?at position \d+.*$/s, ''), 120);
   const given = /at position (\d+)/.exec(raw);
   const pos = given ? Number(given[1]) : locateJsonError(source);
   if (pos < 0) return `${what} is not valid JSON: ${problem}`;
@@ -128,8 +128,6 @@ function lineColumn(source: string, pos: number): { line: number; column: number
 }
 
 type Expect = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'colon' | 'after';
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const LITERAL = /true|false|null/y;
 
 /**
  * Where JSON.parse gave up, for the messages where V8 does not say. Iterative, with its
@@ -177,9 +175,8 @@ export function locateJsonError(s: string): number {
       if (i < 0) return -i - 1;
       expect = 'after';
     } else {
-      const len = matchAt(NUMBER, s, i) || matchAt(LITERAL, s, i);
-      if (len === 0) return i;
-      i += len;
+      i = c === '-' || (c >= '0' && c <= '9') ? scanNumber(s, i) : scanLiteral(s, i);
+      if (i < 0) return -i - 1;
       expect = 'after';
     }
   }
@@ -194,7 +191,7 @@ function scanString(s: string, start: number): number {
     if (code !== 0x5c) continue;
     const esc = s[i + 1];
     if (esc === 'u') {
-      if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) return -(i + 1) - 1;
+      for (let k = i + 2; k < i + 6; k++) if (!/[0-9a-fA-F]/.test(s[k] ?? '')) return -Math.min(k, s.length) - 1;
       i += 5;
     } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) i++;
     else return -(i + 1) - 1;
@@ -202,10 +199,35 @@ function scanString(s: string, start: number): number {
   return -s.length - 1;
 }
 
-function matchAt(re: RegExp, s: string, i: number): number {
-  re.lastIndex = i;
-  const m = re.exec(s);
-  return m ? m[0].length : 0;
+/** Like scanString: the index past the literal, or -(first wrong character + 1). */
+function scanLiteral(s: string, i: number): number {
+  const word = ['true', 'false', 'null'].find((w) => w[0] === s[i]);
+  if (!word) return -i - 1;
+  for (let k = 0; k < word.length; k++) if (s[i + k] !== word[k]) return -(i + k) - 1;
+  return i + word.length;
+}
+
+/** Like scanString, for -?int(.digits)?([eE][+-]?digits)?. */
+function scanNumber(s: string, start: number): number {
+  const digits = (from: number): number => {
+    let j = from;
+    while (j < s.length && s[j]! >= '0' && s[j]! <= '9') j++;
+    return j;
+  };
+  let i = s[start] === '-' ? start + 1 : start;
+  if (s[i] === '0') i++;
+  else if (digits(i) === i) return -i - 1;
+  else i = digits(i);
+  if (s[i] === '.') {
+    if (digits(i + 1) === i + 1) return -(i + 1) - 1;
+    i = digits(i + 1);
+  }
+  if (s[i] === 'e' || s[i] === 'E') {
+    const from = s[i + 1] === '+' || s[i + 1] === '-' ? i + 2 : i + 1;
+    if (digits(from) === from) return -from - 1;
+    i = digits(from);
+  }
+  return i;
 }
 
 /** Repeated keys become arrays, so nothing the sender sent is silently dropped. */

@@ -1,0 +1,196 @@
+// The store on a real SQLite file: batches, dedupe, queries, search, derived views and
+// retention.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../src/main/core/store/open-db';
+import { createEventStore } from '../../../../src/main/core/store/event-store';
+import type { EventStore, IngestItem } from '../../../../src/main/core/store/event-store';
+import { createRetention } from '../../../../src/main/core/store/retention';
+import { createLogger } from '../../../../src/main/core/logger';
+import { tempDir } from '../../../helpers/core';
+
+let db: Database.Database;
+let store: EventStore;
+let file: string;
+
+beforeEach(() => {
+  file = path.join(tempDir(), 'tidings.db');
+  db = openDatabase(file).db;
+  store = createEventStore(db);
+});
+afterEach(() => db.close());
+
+let seq = 0;
+function item(partial: Partial<IngestItem> & { type?: string; fields?: Record<string, unknown>; deliveryId?: string; subject?: string | null }): IngestItem {
+  seq++;
+  const { type = 'test.event', fields = {}, deliveryId = `d-${seq}`, subject = null, ...rest } = partial;
+  return {
+    source: 'demo',
+    provider: 'standard',
+    verified: true,
+    contentType: 'application/json',
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ seq })),
+    searchText: `event number ${seq}`,
+    receivedAt: Date.now(),
+    event: { type, subject, summary: `summary ${seq}`, occurredAt: null, deliveryId, fields },
+    ...rest,
+  };
+}
+
+describe('appending', () => {
+  it('gives growing ids and marks a repeated delivery id in the same batch as a duplicate', () => {
+    const results = store.append([item({ deliveryId: 'x' }), item({ deliveryId: 'y' }), item({ deliveryId: 'x' })]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true]);
+    expect(results[2]!.id).toBe(results[0]!.id);
+    expect(results[1]!.id).toBeGreaterThan(results[0]!.id);
+    expect(store.count()).toBe(2);
+  });
+
+  it('keeps the exact body bytes and headers, compressed on disk', () => {
+    const body = Buffer.from(JSON.stringify({ text: 'é'.repeat(2000), n: 1 }, null, 3));
+    const [r] = store.append([item({ body, headers: { 'x-github-event': 'push' } })]);
+    const raw = store.raw(r!.id)!;
+    expect(raw.body.equals(body)).toBe(true);
+    expect(raw.headers['x-github-event']).toBe('push');
+    const stored = db.prepare('SELECT length(body) AS n FROM events WHERE id = ?').get(r!.id) as { n: number };
+    expect(stored.n).toBeLessThan(body.length / 5);
+  });
+
+  it('never reuses an id after the newest events are deleted', () => {
+    const [a] = store.append([item({})]);
+    db.prepare('DELETE FROM events').run();
+    const [b] = store.append([item({})]);
+    expect(b!.id).toBeGreaterThan(a!.id);
+  });
+});
+
+describe('querying', () => {
+  it('filters by source, type prefix and cursor, newest first unless catching up', () => {
+    store.append([
+      item({ type: 'push' }),
+      item({ type: 'pull_request.opened', source: 'github' }),
+      item({ type: 'pull_request.closed', source: 'github' }),
+      item({ type: 'pull_requests_fake', source: 'github' }),
+    ]);
+    expect(store.list({ source: 'github', typePrefix: 'pull_request', limit: 10 }).map((e) => e.type)).toEqual([
+      'pull_request.closed',
+      'pull_request.opened',
+    ]);
+    const all = store.list({ limit: 10 });
+    const after = store.list({ afterId: all[all.length - 1]!.id, limit: 10 });
+    expect(after.map((e) => e.id)).toEqual(all.slice(0, -1).map((e) => e.id).reverse());
+  });
+
+  it('searches words across summaries and payload text, safely for any input', () => {
+    store.append([item({ searchText: 'Fix the flaky login test' }), item({ searchText: 'Add billing page' })]);
+    expect(store.search('flaky login', 10).map((e) => e.summary)).toHaveLength(1);
+    expect(store.search('"unbalanced AND (', 10)).toEqual([]);
+    expect(store.search('***', 10)).toEqual([]);
+  });
+});
+
+describe('derived views', () => {
+  it('records a push with its commits, and finds it by a SHA prefix', () => {
+    store.append([
+      item({
+        provider: 'github',
+        source: 'github',
+        type: 'push',
+        subject: 'octo/hello',
+        fields: {
+          event: 'push',
+          branch: 'main',
+          ref: 'refs/heads/main',
+          after: 'ABCDEF1234567890',
+          pusher: 'ada',
+          commit_count: 2,
+          commits: [
+            { sha: 'abcdef1234567890', message: 'one', author: 'Ada', timestamp: '2026-01-01T00:00:00Z' },
+            { sha: '1111111111111111', message: 'two', author: 'Ada', timestamp: '2026-01-01T00:01:00Z' },
+          ],
+        },
+      }),
+    ]);
+    const push = db.prepare('SELECT * FROM gh_pushes').get() as { head_sha: string; commit_count: number };
+    expect(push.head_sha).toBe('abcdef1234567890');
+    expect(push.commit_count).toBe(2);
+    expect((db.prepare('SELECT count(*) AS n FROM gh_commits').get() as { n: number }).n).toBe(2);
+  });
+
+  it('creates each Stripe action once per event, even when the event is redelivered', () => {
+    const stripeItem = (deliveryId: string) =>
+      item({
+        provider: 'stripe',
+        source: 'stripe',
+        type: 'invoice.payment_failed',
+        deliveryId,
+        fields: { event_id: 'evt_1', customer_id: 'cus_1', amount: 12.5, currency: 'usd' },
+      });
+    store.append([stripeItem('evt_1'), stripeItem('evt_1')]);
+    const actions = db.prepare('SELECT * FROM stripe_actions').all() as Array<{ action_type: string; status: string }>;
+    expect(actions).toEqual([expect.objectContaining({ action_type: 'send_payment_failed_email', status: 'pending' })]);
+    expect((db.prepare('SELECT count(*) AS n FROM stripe_action_history').get() as { n: number }).n).toBe(1);
+  });
+
+  it('measures a Vercel deployment from its first event', () => {
+    const t0 = Date.now();
+    const vercel = (type: string, state: string, at: number) =>
+      item({
+        provider: 'vercel',
+        source: 'vercel',
+        type,
+        subject: 'site',
+        receivedAt: at,
+        fields: { project: 'site', deployment_id: 'dpl_1', state, commit_sha: 'ABC123', url: 'https://site.vercel.app' },
+      });
+    store.append([vercel('deployment.created', 'created', t0)]);
+    store.append([vercel('deployment.succeeded', 'succeeded', t0 + 42_000)]);
+    const rows = db.prepare('SELECT state, duration_ms, commit_sha FROM deployments ORDER BY event_id').all();
+    expect(rows).toEqual([
+      { state: 'created', duration_ms: 0, commit_sha: 'abc123' },
+      { state: 'succeeded', duration_ms: 42_000, commit_sha: 'abc123' },
+    ]);
+  });
+});
+
+describe('retention', () => {
+  it('drops events past the age limit with their derived rows, keeping Stripe actions', async () => {
+    const old = Date.now() - 40 * 86_400_000;
+    store.append([
+      item({ receivedAt: old, provider: 'stripe', type: 'checkout.session.completed', fields: { event_id: 'evt_old' } }),
+      item({ receivedAt: old }),
+      item({}),
+    ]);
+    const retention = createRetention(db, createLogger({ stderr: false }), { maxAgeDays: 30, maxBytes: 1e12 });
+    expect(await retention.run()).toBe(2);
+    expect(store.count()).toBe(1);
+    const action = db.prepare('SELECT event_id FROM stripe_actions').get() as { event_id: number | null };
+    expect(action.event_id).toBeNull();
+    expect(store.search('event number', 10)).toHaveLength(1);
+  });
+
+  it('drops the oldest events until the database fits its size budget', async () => {
+    const big = () => item({ body: Buffer.from(JSON.stringify(Array.from({ length: 2000 }, () => Math.random()))) });
+    for (let i = 0; i < 10; i++) store.append(Array.from({ length: 20 }, big));
+    const retention = createRetention(db, createLogger({ stderr: false }), { maxAgeDays: 30, maxBytes: 1024 * 1024, chunk: 20 });
+    const before = store.count();
+    const removed = await retention.run();
+    expect(removed).toBeGreaterThan(0);
+    expect(store.count()).toBe(before - removed);
+    const newest = store.list({ limit: 1 })[0]!;
+    expect(newest.id).toBe(200);
+  });
+});
+
+describe('opening', () => {
+  it('uses WAL with full sync, and refuses a database from a newer Tidings', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/newer than this Tidings/);
+    db = new Database(file);
+  });
+});
