@@ -15,18 +15,18 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { createFileSecretBackend, createSecrets } from './secrets';
 import type { SecretBackend, Secrets } from './secrets';
-import { openDatabase } from './store/open-db';
 import { createEventStore } from './store/event-store';
 import type { EventStore } from './store/event-store';
 import { createGroupCommitter } from './store/group-commit';
-import { createRetention } from './store/retention';
+import { startWriter } from './store/writer';
+import type { Writer } from './store/writer';
 import { createReceiver } from './webhooks/receiver';
 import { createRateLimiter } from './webhooks/rate-limit';
 import { providerFor } from './webhooks/providers';
 import { createOriginGuard, createTokenGuard } from './api/guard';
 import { createApiRouter } from './api/router';
 import { VERSION } from './version';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 export interface StartCoreOptions {
   config: CoreConfig;
@@ -42,8 +42,11 @@ export interface Core {
   config: CoreConfig;
   token: string;
   runtime: RuntimeInfo;
+  /** Reads only: every write goes through `writer`, on its own thread. */
   store: EventStore;
+  /** A read-only connection, for queries that have no store method yet. */
   db: Database.Database;
+  writer: Writer;
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
@@ -89,28 +92,29 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
   const cleanups: Array<() => void | Promise<void>> = [release];
   try {
     const token = loadOrCreateToken(config.dataDir);
-    const opened = openDatabase(p.db, { recoverCorrupt: true });
-    const db = opened.db;
+    const writer = await startWriter(p.db, config.retention, logger);
+    cleanups.unshift(() => writer.close());
+    const storeWarning = writer.movedAside
+      ? `the database was unreadable and was moved to ${writer.movedAside}; Tidings started with a new, empty database`
+      : null;
+    if (storeWarning) logger.error(storeWarning);
+    const db = new Database(p.db, { readonly: true, fileMustExist: true });
     cleanups.unshift(() => {
       db.close();
     });
-    const storeWarning = opened.movedAside
-      ? `the database was unreadable and was moved to ${opened.movedAside}; Tidings started with a new, empty database`
-      : null;
-    if (storeWarning) logger.error(storeWarning);
 
     const store = createEventStore(db);
     const bus = createEventBus();
     let storeProblem: StoreProblem | null = null;
     const committer = createGroupCommitter({
-      append: (items) => store.append(items),
+      append: (items) => writer.append(items),
       onCommitted: (results) => bus.publish(results.map((r) => r.record!)),
     });
     const secrets = createSecrets(options.secretBackend ?? createFileSecretBackend(p.secrets), env);
     const startedAt = Date.now();
 
     const receiver = createReceiver({
-      store,
+      recordRejection: (r) => writer.recordRejection(r),
       committer,
       secrets,
       limiter: createRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
@@ -205,23 +209,17 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     };
     writeRuntime(config.dataDir, runtime);
 
-    const retention = createRetention(db, logger, config.retention);
-    retention.start();
-    void retention.run().catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
+    void writer.call('retention').catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
 
     let closing: Promise<void> | null = null;
     const close = () => {
       closing ??= (async () => {
         logger.info('core stopping');
         // Order: stop taking requests, let in-flight commits finish, then close the file.
-        await Promise.all([closeServer(ingestServer), closeServer(controlServer), retention.stop()]);
+        await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
         await committer.close();
-        try {
-          db.pragma('wal_checkpoint(TRUNCATE)');
-        } catch {
-          // a checkpoint is tidiness, not durability: the WAL is already synced
-        }
         db.close();
+        await writer.close();
         removeRuntime(config.dataDir);
         release();
         logger.info('core stopped');
@@ -230,7 +228,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, bus, secrets, logger, health, close };
+    return { config, token, runtime, store, db, writer, bus, secrets, logger, health, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

@@ -1,6 +1,7 @@
-// Group commit: requests that arrive while the event loop is busy are appended in one
-// transaction, so one fsync acknowledges many webhooks. Durability is unchanged (each
-// caller is answered only after its transaction committed); only the fsyncs are shared.
+// Group commit: requests that arrive while a batch is being written are appended together
+// in the next transaction, so one fsync acknowledges many webhooks. Durability is
+// unchanged (each caller is answered only after its transaction committed); only the
+// fsyncs are shared. One batch is in flight at a time, which is what lets the next grow.
 import type { AppendResult, IngestItem } from './event-store';
 
 interface Pending {
@@ -10,7 +11,7 @@ interface Pending {
 }
 
 export interface GroupCommitterOptions {
-  append: (items: IngestItem[]) => AppendResult[];
+  append: (items: IngestItem[]) => Promise<AppendResult[]> | AppendResult[];
   /** Called once per committed batch with the results of new (not duplicate) events. */
   onCommitted?: (results: AppendResult[]) => void;
   maxBatch?: number;
@@ -27,22 +28,23 @@ export function createGroupCommitter(options: GroupCommitterOptions) {
   const maxBatch = options.maxBatch ?? 512;
   let queue: Pending[] = [];
   let scheduled = false;
+  let writing = false;
   let closed = false;
   let idle: Array<() => void> = [];
   let batches = 0;
   let committed = 0;
 
-  function commit(batch: Pending[]): void {
+  async function commit(batch: Pending[]): Promise<void> {
     let results: AppendResult[];
     try {
-      results = options.append(batch.map((p) => p.item));
+      results = await options.append(batch.map((p) => p.item));
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.reject(err);
         return;
       }
       // One bad item must not sink its neighbours: retry each on its own.
-      for (const p of batch) commit([p]);
+      for (const p of batch) await commit([p]);
       return;
     }
     batches++;
@@ -52,12 +54,18 @@ export function createGroupCommitter(options: GroupCommitterOptions) {
     if (fresh.length > 0) options.onCommitted?.(fresh);
   }
 
-  function flush(): void {
+  async function flush(): Promise<void> {
     scheduled = false;
-    while (queue.length > 0) {
-      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
-      commit(batch);
+    if (writing) return; // the running loop picks the queue up when its batch is done
+    writing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+        queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+        await commit(batch);
+      }
+    } finally {
+      writing = false;
     }
     const waiters = idle;
     idle = [];
@@ -69,10 +77,10 @@ export function createGroupCommitter(options: GroupCommitterOptions) {
       if (closed) return Promise.reject(new CommitterClosedError());
       return new Promise<AppendResult>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (!scheduled) {
+        if (!scheduled && !writing) {
           scheduled = true;
           // After this turn's I/O callbacks: everything that arrived together commits together.
-          setImmediate(flush);
+          setImmediate(() => void flush());
         }
       });
     },
@@ -80,7 +88,7 @@ export function createGroupCommitter(options: GroupCommitterOptions) {
     /** Stop taking new items and wait until everything queued is committed. */
     close(): Promise<void> {
       closed = true;
-      if (queue.length === 0 && !scheduled) return Promise.resolve();
+      if (queue.length === 0 && !scheduled && !writing) return Promise.resolve();
       return new Promise((resolve) => idle.push(resolve));
     },
 

@@ -20,8 +20,8 @@ const steps: Step[] = [
         verified     INTEGER NOT NULL,
         fields       TEXT    NOT NULL,                  -- JSON
         content_type TEXT    NOT NULL,
-        headers      BLOB    NOT NULL,                  -- deflated JSON
-        body         BLOB    NOT NULL,                  -- deflated raw bytes as received
+        headers      TEXT    NOT NULL,                  -- JSON, credentials removed
+        body         BLOB    NOT NULL,                  -- brotli-compressed raw bytes as received
         body_bytes   INTEGER NOT NULL
       );
       CREATE UNIQUE INDEX events_by_delivery ON events(source, delivery_id);

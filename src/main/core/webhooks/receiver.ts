@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { SOURCE_PATTERN } from '../../../shared/events';
-import type { EventStore, IngestItem } from '../store/event-store';
+import type { IngestItem } from '../store/event-store';
+import type { Rejection } from '../../../shared/events';
 import type { GroupCommitter } from '../store/group-commit';
 import { CommitterClosedError } from '../store/group-commit';
 import type { Secrets } from '../secrets';
@@ -19,7 +20,8 @@ import type { IncomingDelivery } from './types';
 import { storeFailure } from '../store/failures';
 
 export interface ReceiverDeps {
-  store: EventStore;
+  /** Keeps a refused delivery in the capped rejection log (best effort, never awaited). */
+  recordRejection: (r: Omit<Rejection, 'id' | 'at'> & { at: number }) => void;
   committer: GroupCommitter;
   secrets: Secrets;
   limiter: RateLimiter;
@@ -57,6 +59,8 @@ function lowerHeaders(req: Request): Record<string, string | undefined> {
 export function createReceiver(deps: ReceiverDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Senders never revalidate; hashing every answer for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', false);
   const now = deps.now ?? Date.now;
 
@@ -69,7 +73,7 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
     // deliveries "vanish"; rate limiting and overload are not about the sender's setup.
     if (err.status === 400 || err.status === 401 || err.status === 413 || err.status === 415) {
       try {
-        deps.store.recordRejection({
+        deps.recordRejection({
           source,
           at: now(),
           status: err.status,

@@ -3,6 +3,9 @@
 // are left out: they bloat the index and nobody searches for them by word.
 const MAX_STRING = 300;
 const MAX_TOTAL = 4000;
+// Large payloads are mostly URLs and ids; the words worth finding come early (titles,
+// messages, names), and walking every node of a 100 KB payload costs ingest time.
+const MAX_NODES = 1500;
 const SKIP = /^(https?:\/\/|[0-9a-f]{20,}$|[A-Za-z0-9+/=_-]{32,}$)/;
 
 export function searchText(summary: string, subject: string | null, type: string, payload: unknown): string {
@@ -11,7 +14,7 @@ export function searchText(summary: string, subject: string | null, type: string
   let total = 0;
   const stack: unknown[] = [payload];
   let visited = 0;
-  while (stack.length > 0 && total < MAX_TOTAL && visited < 5000) {
+  while (stack.length > 0 && total < MAX_TOTAL && visited < MAX_NODES) {
     const value = stack.pop();
     visited++;
     if (typeof value === 'string') {

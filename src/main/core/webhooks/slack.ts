@@ -45,10 +45,7 @@ export const slackProvider: Provider = {
     if (keys.length === 0) return fail(NO_SECRETS);
     const sigValue = header(delivery, 'x-slack-signature');
     const tsValue = header(delivery, 'x-slack-request-timestamp');
-    const missing = [sigValue === undefined ? SIG_LABEL : null, tsValue === undefined ? TS_LABEL : null].filter(Boolean);
-    if (sigValue === undefined || tsValue === undefined) {
-      return fail(`missing ${missing.join(' and ')} header${missing.length > 1 ? 's' : ''}; Slack sends both on every request`);
-    }
+    if (sigValue === undefined || tsValue === undefined) return fail(missingHeaders(sigValue, tsValue));
     if (sigValue.includes(',')) return fail(duplicated(SIG_LABEL, sigValue));
     if (tsValue.includes(',')) return fail(duplicated(TS_LABEL, tsValue));
     const ts = unixSeconds(tsValue);
@@ -105,6 +102,11 @@ export const slackProvider: Provider = {
     return { headers, body, contentType: JSON_TYPE };
   },
 };
+
+function missingHeaders(sigValue: string | undefined, tsValue: string | undefined): string {
+  const missing = [sigValue === undefined ? SIG_LABEL : '', tsValue === undefined ? TS_LABEL : ''].filter((n) => n !== '');
+  return `missing ${missing.join(' and ')} header${missing.length > 1 ? 's' : ''}; Slack sends both on every request`;
+}
 
 /** Forms are slash commands unless they carry a JSON `payload`, which is interactivity. */
 function kindOf(delivery: IncomingDelivery): Kind {

@@ -112,10 +112,12 @@ export function parseJson(body: Buffer | string, what = 'body'): unknown {
 
 function describeJsonError(source: string, err: unknown, what: string): string {
   const raw = err instanceof Error ? err.message : String(err);
-  // V8 sometimes echoes the whole body in its message; keep it out of logs and replies.
-  const problem = oneLine(raw.replace(/, ".*" is not valid JSON$/s, '').replace(/\s+(?:in JSON\s+)?at position \d+.*$/s, ''), 120);
   const given = /at position (\d+)/.exec(raw);
   const pos = given ? Number(given[1]) : locateJsonError(source);
+  // V8's "Unexpected token" messages quote a slice of the body; say it without the slice.
+  const problem = / is not valid JSON$/.test(raw)
+    ? `Unexpected token ${JSON.stringify(source[pos] ?? '')}`
+    : oneLine(raw.replace(/\s+(?:in JSON\s+)?at position \d+.*$/s, ''), 120);
   if (pos < 0) return `${what} is not valid JSON: ${problem}`;
   const { line, column } = lineColumn(source, pos);
   return `${what} is not valid JSON: ${problem} at position ${pos} (line ${line}, column ${column})`;

@@ -14,8 +14,8 @@ describe('storage failures', () => {
       const first = await post(`${core.ingestUrl}/webhooks/demo`, JSON.stringify({ n: 1 }));
       expect(first.status).toBe(200);
       // A page budget at the current size is a real SQLITE_FULL from SQLite's own pager.
-      const pages = core.db.pragma('page_count', { simple: true }) as number;
-      core.db.pragma(`max_page_count = ${pages}`);
+      const pages = (core.db.pragma('page_count', { simple: true }) as number) + 1;
+      await core.writer.pragma(`max_page_count = ${pages}`);
       const big = JSON.stringify({ blob: Array.from({ length: 20000 }, (_, i) => `${i}-${Math.random()}`) });
       const full = await post(`${core.ingestUrl}/webhooks/demo`, big);
       expect(full.status).toBe(503);
@@ -25,7 +25,7 @@ describe('storage failures', () => {
       expect(health.body.status).toBe('degraded');
       expect(health.body.store_problem?.code).toBe('SQLITE_FULL');
 
-      core.db.pragma('max_page_count = 1073741823');
+      await core.writer.pragma('max_page_count = 1073741823');
       const resumed = await post(`${core.ingestUrl}/webhooks/demo`, big);
       expect(resumed.status).toBe(200);
       expect((await api<Health>(core, 'GET', '/api/health')).body.status).toBe('ok');

@@ -164,6 +164,12 @@ describe('githubProvider.parse', () => {
     }
   });
 
+  it('does not echo a long body either', () => {
+    const body = `{"a": 1, "secretish": "${'x'.repeat(80)}", "b": tru}`;
+    expect(() => githubProvider.parse(delivery(body))).toThrow(/^body is not valid JSON: Unexpected token "}" at position \d+/);
+    expect(() => githubProvider.parse(delivery(body))).not.toThrow(/secretish|xxxx/);
+  });
+
   it('reports an empty body', () => {
     expect(() => githubProvider.parse(delivery(' '))).toThrow(/body is empty; expected JSON/);
   });

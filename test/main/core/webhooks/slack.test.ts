@@ -7,11 +7,13 @@ import { hmacHex } from '../../../../src/main/core/webhooks/hmac';
 import type { IncomingDelivery } from '../../../../src/main/core/webhooks/types';
 
 const FORM = 'application/x-www-form-urlencoded';
+// From https://api.slack.com/authentication/verifying-requests-from-slack. The body there
+// runs /webhook-collect with empty text; the signature does not hold for any other body.
 const VECTOR = {
   secret: '8f742231b10e8888abcd99yyyzzz85a5',
   timestamp: 1531420618,
   body:
-    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebbot&text=test&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
   signature: 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
 };
 const SECRET = VECTOR.secret;
@@ -58,6 +60,12 @@ describe('slackProvider.verify', () => {
   it('accepts Slack\'s published test vector', () => {
     expect(`v0=${hmacHex('sha256', SECRET, `v0:${TS}:${VECTOR.body}`)}`).toBe(VECTOR.signature);
     expect(slackProvider.verify(vectorDelivery(), [SECRET])).toEqual({ ok: true });
+  });
+
+  it('rejects the vector\'s signature over a tampered body', () => {
+    const tampered = VECTOR.body.replace('command=%2Fwebhook-collect&text=', 'command=%2Fwebbot&text=test');
+    const d = delivery(tampered, { 'x-slack-request-timestamp': String(TS), 'x-slack-signature': VECTOR.signature }, FORM);
+    expect(reason(d)).toBe('signature does not match the configured secret');
   });
 
   it.each([
@@ -130,7 +138,7 @@ describe('slackProvider slash commands', () => {
       type: 'slash_command',
       subject: 'G8PSS9T3V',
       deliveryId: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
-      summary: '/webbot by roadrunner in G8PSS9T3V: test',
+      summary: '/webhook-collect by roadrunner in G8PSS9T3V',
     });
     expect(e.fields).toMatchObject({
       team_id: 'T1DC2JH3J',
@@ -138,8 +146,8 @@ describe('slackProvider slash commands', () => {
       event_type: null,
       user: 'U2CERLKJA',
       channel: 'G8PSS9T3V',
-      text: 'test',
-      command: '/webbot',
+      text: null,
+      command: '/webhook-collect',
       retry_num: null,
     });
     expect(slackProvider.directReply?.(vectorDelivery(), slackProvider.parse(vectorDelivery()))).toBeNull();

@@ -1,0 +1,16 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import examples from '@octokit/webhooks-examples';
+import { runLoad } from '../bench/load';
+const SECRET = 'bench-secret-0123456789';
+const dir = fs.mkdtempSync('/tmp/prof-');
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--import', 'tsx', 'bench/ingest-server.ts', process.argv[2] ?? 'durable', dir, SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise<number>((r) => child.stdout.once('data', (d) => r(JSON.parse(d.toString()).port)));
+const body = Buffer.from(JSON.stringify(examples.find((g) => g.name === 'push')!.examples[0]));
+const sig = `sha256=${crypto.createHmac('sha256', SECRET).update(body).digest('hex')}`;
+const res = await runLoad({ port, path: '/webhooks/github', concurrency: 50, seconds: 5, request: (i) => ({ body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x' + i + Math.random(), 'x-hub-signature-256': sig } }) });
+console.log(res);
+const rt = JSON.parse(fs.readFileSync(dir + '/runtime.json', 'utf8')); const tok = fs.readFileSync(dir + '/token', 'utf8').trim();
+const h = await (await fetch(rt.control_url + '/api/health', { headers: { authorization: 'Bearer ' + tok } })).json(); console.log(h.commits);
+child.kill('SIGINT');

@@ -1,0 +1,29 @@
+// Every write the core makes, by name: the writer thread runs these and nothing else
+// writes the database. New kinds of writes (actions, outbound deliveries) are added here.
+import type Database from 'better-sqlite3';
+import type { EventStore, IngestItem } from './event-store';
+import type { Rejection } from '../../../shared/events';
+
+/** Pragmas that tests and maintenance may set on the writer's connection. */
+const ALLOWED_PRAGMAS = /^(max_page_count|wal_checkpoint|integrity_check|quick_check|page_count|freelist_count|page_size)\b/;
+
+export function createWriteOps(db: Database.Database, store: EventStore, retention: { run(): Promise<number> }) {
+  const handlers: Record<string, (args: never) => unknown> = {
+    append: (items: IngestItem[]) =>
+      // Buffers arrive as Uint8Arrays after structured cloning.
+      store.append(items.map((i) => ({ ...i, body: Buffer.from(i.body.buffer, i.body.byteOffset, i.body.byteLength) }))),
+    recordRejection: (r: Omit<Rejection, 'id' | 'at'> & { at: number }) => store.recordRejection(r),
+    retention: () => retention.run(),
+    pragma: (statement: string) => {
+      if (!ALLOWED_PRAGMAS.test(statement)) throw new Error(`store: pragma "${statement}" is not allowed`);
+      return db.pragma(statement);
+    },
+  };
+  return {
+    run(op: string, args: unknown): unknown {
+      const handler = handlers[op];
+      if (!handler) throw new Error(`store: unknown write operation "${op}"`);
+      return handler(args as never);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Messages between the main thread and the writer thread.
+import type { RetentionOptions } from './retention';
+
+export interface WriterInit {
+  file: string;
+  retention: RetentionOptions;
+}
+
+export interface WireError {
+  code?: string | undefined;
+  name: string;
+  message: string;
+}
+
+export type WriterRequest =
+  | { id: number; op: 'close' }
+  | { id: number; op: string; args: unknown };
+
+export type WriterResponse =
+  | { kind: 'ready'; movedAside: string | null }
+  | { kind: 'failed'; error: WireError }
+  | { kind: 'log'; level: 'info' | 'warn'; msg: string; data?: Record<string, unknown> | undefined }
+  | { kind: 'reply'; id: number; ok: true; result: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: WireError };
