@@ -16,10 +16,11 @@ for (const fts of [true, false]) {
   const dir = fs.mkdtempSync('/tmp/exp-');
   const { db } = openDatabase(dir + '/t.db');
   if (process.env.SYNC) db.pragma('synchronous = ' + process.env.SYNC);
+  if (process.env.CKPT) db.pragma('wal_autocheckpoint = ' + process.env.CKPT);
   const store = createEventStore(db);
-  const items = Array.from({ length: 3000 }, () => mk(fts));
+  const items = Array.from({ length: 12000 }, () => mk(fts));
   store.append(items.slice(0, 500));
   const t = performance.now();
-  for (let i = 500; i < 3000; i += 50) store.append(items.slice(i, i + 50));
-  console.log('fts', fts, 'µs/event', ((performance.now() - t) / 2500 * 1000).toFixed(1));
+  for (let i = 500; i < 12000; i += 50) store.append(items.slice(i, i + 50));
+  console.log('fts', fts, 'µs/event', ((performance.now() - t) / 11500 * 1000).toFixed(1));
 }

@@ -10,6 +10,10 @@ const common = {
   sourcemap: true,
   external: ['better-sqlite3', 'electron'],
   logLevel: 'info',
+  // store/writer.ts reads import.meta only where __dirname is missing (ESM); the bundle has it.
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 
 await build({ ...common, entryPoints: ['src/main/cli/index.ts'], outfile: 'dist/cli.cjs' });
+// The store's writer thread: loaded by path next to the bundle (see store/writer.ts).
+await build({ ...common, entryPoints: ['src/main/core/store/writer-worker.ts'], outfile: 'dist/writer-worker.cjs' });

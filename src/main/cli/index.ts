@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /(cli[\\/]index\.(ts|js|cjs|mjs)|tidings(\.js|\.cjs)?)$/.test(process.argv[1]);
+// Run when this file is the program: the TypeScript source (tsx), the built bundle
+// (dist/cli.cjs, loaded by bin/tidings.js), or a packaged copy. Imported by tests: don't run.
+const isEntry = process.argv[1] !== undefined && /(cli[\\/]index\.(ts|js|mjs)|cli\.cjs)$/.test(process.argv[1]);
 if (isEntry) {
   const argv = process.argv.slice(2);
   main(argv).then((code) => {
