@@ -5,7 +5,9 @@ import { ConfigError } from '../core/config';
 import { DataDirBusyError } from '../core/data-dir';
 import { VERSION } from '../core/version';
 import { CliError } from './client';
+import { registerConnect } from './commands/connect';
 import { registerEvents } from './commands/events';
+import { registerMcp } from './commands/mcp';
 import { registerSecret } from './commands/secret';
 import { registerSendTest } from './commands/send-test';
 import { registerServe, serving } from './commands/serve';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerSecret(program);
   registerStatus(program);
   registerEvents(program);
+  registerConnect(program);
+  registerMcp(program);
   for (const cmd of program.commands) cmd.exitOverride();
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride();
   return program;

@@ -72,7 +72,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(flag ?? env.TIDINGS_DATA_DIR ?? defaultDataDir(env));
+  // An empty value means "not set", as shells make it easy to export one by accident.
+  return path.resolve(flag || env.TIDINGS_DATA_DIR || defaultDataDir(env));
 }
 
 function portFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {

@@ -26,6 +26,11 @@ import { providerFor } from './webhooks/providers';
 import { createOriginGuard, createTokenGuard } from './api/guard';
 import { createApiRouter } from './api/router';
 import { VERSION } from './version';
+import { createDomainQueries } from './domain/queries';
+import type { DomainQueries } from './domain/queries';
+import { createMcpHttp } from './mcp/http';
+import { createSubscriptionRegistry } from './mcp/subscriptions';
+import type { SubscriptionRegistry } from './mcp/subscriptions';
 import Database from 'better-sqlite3';
 
 export interface StartCoreOptions {
@@ -47,6 +52,8 @@ export interface Core {
   /** A read-only connection, for queries that have no store method yet. */
   db: Database.Database;
   writer: Writer;
+  queries: DomainQueries;
+  subscriptions: SubscriptionRegistry;
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
@@ -187,8 +194,24 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       }
       return { status: res.status, body };
     };
-    control.use('/api', createTokenGuard(token), createApiRouter({ store, secrets, health, webhookUrl, sendTest }));
+    const tokenGuard = createTokenGuard(token);
+    control.use('/api', tokenGuard, createApiRouter({ store, secrets, health, webhookUrl, sendTest }));
+
+    const queries = createDomainQueries(db);
+    const write = <T>(op: string, args: unknown) => writer.call<T>(op, args);
+    const subscriptions = createSubscriptionRegistry({ db, write });
+    cleanups.unshift(() => subscriptions.close());
+    bus.subscribe((e) => subscriptions.onEvent(e));
+    const mcp = createMcpHttp({
+      deps: { store, queries, bus, health, ingest: (item) => committer.submit(item), write, subscriptions, version: VERSION },
+      logger,
+    });
+    cleanups.unshift(() => mcp.close());
+    control.use('/mcp', tokenGuard, mcp.router);
+
     const controlServer = http.createServer(control);
+    // wait_for_event holds a request open for up to 300 s; local clients only, so no cap.
+    controlServer.requestTimeout = 0;
     controlPort = await listen(controlServer, config.host, config.controlPort, 'control', '--control-port or TIDINGS_CONTROL_PORT');
     cleanups.unshift(() => closeServer(controlServer));
 
@@ -216,8 +239,10 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       closing ??= (async () => {
         logger.info('core stopping');
         // Order: stop taking requests, let in-flight commits finish, then close the file.
+        await mcp.close();
         await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
         await committer.close();
+        await subscriptions.close();
         db.close();
         await writer.close();
         removeRuntime(config.dataDir);
@@ -228,7 +253,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, bus, secrets, logger, health, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, bus, secrets, logger, health, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

@@ -1,11 +1,9 @@
 // `tidings events`: list stored events, newest first, or follow the cursor from an id.
 // Works without a running core by reading the database read-only.
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../core/config';
 import { paths } from '../../core/data-dir';
-import { createEventStore } from '../../core/store/event-store';
 import type { EventRecord } from '../../../shared/events';
 import { CliError, findCore } from '../client';
 import { parseCursor, parseLimit, parseSource } from '../options';
@@ -48,6 +46,8 @@ export function registerEvents(program: Command): void {
       } else {
         const file = paths(dataDir).db;
         if (!fs.existsSync(file)) throw new CliError(`no Tidings database at ${file}; start Tidings with \`tidings serve\` first`);
+        const { default: Database } = await import('better-sqlite3');
+        const { createEventStore } = await import('../../core/store/event-store');
         const db = new Database(file, { readonly: true, fileMustExist: true });
         try {
           const store = createEventStore(db);

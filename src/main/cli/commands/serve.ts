@@ -1,7 +1,6 @@
 // `tidings serve`: the core, headless. Prints where to send webhooks and where to look.
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
-import { startCore } from '../../core/start-core';
 import { KNOWN_PROVIDERS } from '../../core/webhooks/providers';
 import { parsePort } from '../options';
 
@@ -18,6 +17,8 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: number; controlPort?: number; publicUrl?: string }, cmd: Command) => {
       const { dataDir } = cmd.optsWithGlobals<{ dataDir?: string }>();
       const config = loadConfig({ dataDir, port: opts.port, controlPort: opts.controlPort, publicUrl: opts.publicUrl });
+      // Loaded here, not at the top: other commands (the stdio bridge) must not load SQLite.
+      const { startCore } = await import('../../core/start-core');
       const core = await startCore({ config, mode: 'serve' });
       serving.active = true;
       const r = core.runtime;

@@ -61,15 +61,15 @@ export function githubRows(input: DerivedInput): GithubRows {
       const commit = c as Record<string, unknown>;
       const sha = str(commit, 'sha');
       if (!sha) continue;
-      const ts = str(commit, 'timestamp');
-      const parsed = ts ? Date.parse(ts) : NaN;
       commits.push({
         repo,
         branch,
         sha: sha.toLowerCase(),
         message: str(commit, 'message') ?? '',
         author: str(commit, 'author'),
-        at: Number.isFinite(parsed) ? parsed : input.receivedAt,
+        // When it was pushed (what "commits in the last day" means), not the author date,
+        // which rebases and old branches make arbitrary.
+        at: input.receivedAt,
       });
     }
     return {

@@ -40,7 +40,9 @@ export function createDerivedWriter(db: Database.Database) {
 
   return {
     apply(eventId: number, input: DerivedInput): void {
-      const at = input.occurredAt ?? input.receivedAt;
+      // Windows ("the last 24 hours") mean when Tidings heard of it, as the reference tools do;
+      // a push of week-old commits is still today's push.
+      const at = input.receivedAt;
       const gh = githubRows(input);
       if (gh.push) push.run({ event_id: eventId, ...gh.push, forced: gh.push.forced ? 1 : 0, at });
       for (const c of gh.commits) commit.run({ event_id: eventId, ...c });

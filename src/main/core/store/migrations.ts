@@ -147,6 +147,23 @@ const steps: Step[] = [
       CREATE INDEX rejections_by_source ON rejections(source, id);
     `);
   },
+  // 2: subscriptions made over MCP, kept across restarts with their match counts.
+  (db) => {
+    db.exec(`
+      CREATE TABLE subscriptions (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id           TEXT,
+        sources              TEXT NOT NULL,            -- JSON array; empty means every source
+        filters              TEXT NOT NULL,            -- JSON: types, subject, verified_only
+        callback_description TEXT NOT NULL,
+        target               TEXT,                     -- an outbound target name, when delivered by webhook
+        created_at           INTEGER NOT NULL,
+        matched              INTEGER NOT NULL DEFAULT 0,
+        last_event_id        INTEGER,
+        active               INTEGER NOT NULL DEFAULT 1
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;

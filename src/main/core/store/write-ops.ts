@@ -3,12 +3,22 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, IngestItem } from './event-store';
 import type { Rejection } from '../../../shared/events';
+import { createActionWrites } from './actions';
+import type { ActionStatus } from '../domain/stripe-actions';
+import { createSubscriptionWrites } from '../mcp/subscriptions';
 
 /** Pragmas that tests and maintenance may set on the writer's connection. */
 const ALLOWED_PRAGMAS = /^(max_page_count|wal_checkpoint|integrity_check|quick_check|page_count|freelist_count|page_size)\b/;
 
 export function createWriteOps(db: Database.Database, store: EventStore, retention: { run(): Promise<number> }) {
+  const actions = createActionWrites(db);
+  const subscriptions = createSubscriptionWrites(db);
   const handlers: Record<string, (args: never) => unknown> = {
+    'action.transition': (a: { id: number; to: ActionStatus; note: string | null; actor: string }) =>
+      actions.transition(a.id, a.to, a.note, a.actor),
+    'subscription.create': (a: Parameters<typeof subscriptions.create>[0]) => subscriptions.create(a),
+    'subscription.deactivate': (id: number) => subscriptions.deactivate(id),
+    'subscription.saveCounts': (rows: Array<[number, number, number | null]>) => subscriptions.saveCounts(rows),
     append: (items: IngestItem[]) =>
       // Buffers arrive as Uint8Arrays after structured cloning.
       store.append(items.map((i) => ({ ...i, body: Buffer.from(i.body.buffer, i.body.byteOffset, i.body.byteLength) }))),

@@ -1,0 +1,181 @@
+// `tidings mcp`: the stdio bridge that Claude Desktop (and other stdio clients) launch. It
+// forwards every JSON-RPC message between stdin/stdout and the running core's /mcp, both
+// ways, notifications included. It starts a core when none runs, and when the core
+// restarts under it, it reconnects and replays the handshake and resource subscriptions so
+// the client never notices. stdout belongs to the protocol: logs go to stderr.
+//
+// This module must stay light: no better-sqlite3, no express (a test checks its bundle).
+import fs from 'node:fs';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { paths, readRuntime, readToken } from '../core/data-dir';
+import type { RuntimeInfo } from '../core/data-dir';
+
+export interface BridgeOptions {
+  dataDir: string;
+  /** Starts a core in the background; the bridge then waits for its runtime.json. */
+  startCore?: (dataDir: string) => void;
+  startTimeoutMs?: number;
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  log?: (message: string) => void;
+}
+
+type Msg = JSONRPCMessage & { id?: string | number; method?: string; params?: Record<string, unknown> };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Start `tidings serve` detached, logging to the data directory, as this very CLI. */
+export function spawnServe(dataDir: string): void {
+  fs.mkdirSync(paths(dataDir).logs, { recursive: true });
+  const log = fs.openSync(path.join(paths(dataDir).logs, 'serve-from-bridge.log'), 'a', 0o600);
+  const script = process.argv[1]!;
+  const child = spawn(process.execPath, [...process.execArgv, script, 'serve', '--data-dir', dataDir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
+  child.unref();
+  fs.closeSync(log);
+}
+
+async function findOrStartCore(o: Required<Pick<BridgeOptions, 'dataDir' | 'startTimeoutMs'>> & BridgeOptions, log: (m: string) => void) {
+  let runtime = readRuntime(o.dataDir);
+  if (!runtime && o.startCore) {
+    log(`no Tidings core is running on ${o.dataDir}; starting one`);
+    o.startCore(o.dataDir);
+    const deadline = Date.now() + o.startTimeoutMs;
+    // Start-up only: wait for the new core to write runtime.json and answer.
+    while (Date.now() < deadline) {
+      runtime = readRuntime(o.dataDir);
+      if (runtime && (await fetch(`${runtime.ingest_url}/health`).then((r) => r.ok, () => false))) break;
+      runtime = null;
+      await sleep(100);
+    }
+  }
+  const token = readToken(o.dataDir);
+  if (!runtime || !token) {
+    throw new Error(`no Tidings core is running on ${o.dataDir}${o.startCore ? ` and none started within ${o.startTimeoutMs / 1000} s (see ${paths(o.dataDir).logs})` : ''}`);
+  }
+  return { runtime, token };
+}
+
+export async function runBridge(options: BridgeOptions): Promise<void> {
+  const o = { startTimeoutMs: 10_000, ...options };
+  const log = o.log ?? ((m: string) => process.stderr.write(`tidings mcp: ${m}\n`));
+  const stdio = new StdioServerTransport(o.stdin as never, o.stdout as never);
+  let upstream: StreamableHTTPClientTransport | null = null;
+  let connecting: Promise<StreamableHTTPClientTransport> | null = null;
+  let initialize: Msg | null = null;
+  const subscribed = new Set<string>();
+  let internalId = 0;
+  const internal = new Map<string, (m: Msg) => void>();
+  let closed = false;
+
+  /** A request of the bridge's own (replays after a reconnect), answered to us, not the client. */
+  const ask = (t: StreamableHTTPClientTransport, method: string, params: unknown) =>
+    new Promise<Msg>((resolve, reject) => {
+      const id = `tidings-bridge-${++internalId}`;
+      internal.set(id, resolve);
+      t.send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage).catch(reject);
+    });
+
+  async function connect(replay: boolean): Promise<StreamableHTTPClientTransport> {
+    const { runtime, token } = await findOrStartCore(o, log);
+    const t = new StreamableHTTPClientTransport(new URL(runtime.mcp_url), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    });
+    t.onmessage = (m) => {
+      const id = (m as Msg).id;
+      const mine = typeof id === 'string' ? internal.get(id) : undefined;
+      if (mine) {
+        internal.delete(id as string);
+        mine(m as Msg);
+        return;
+      }
+      void stdio.send(m).catch(() => undefined);
+    };
+    t.onerror = (err) => {
+      if (closed) return;
+      log(`connection to the core: ${err.message}`);
+      // The notification stream broke (the core stopped or restarted): reconnect now
+      // rather than at the client's next request, so notifications keep flowing.
+      if (upstream === t) {
+        upstream = null;
+        void sleep(500).then(() => (closed || upstream || connecting ? undefined : ensure(true).catch(() => undefined)));
+      }
+    };
+    await t.start();
+    if (replay && initialize) {
+      await ask(t, 'initialize', initialize.params);
+      await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' } as JSONRPCMessage);
+      for (const uri of subscribed) await ask(t, 'resources/subscribe', { uri });
+      log(`reconnected to the core at ${describe(runtime)}`);
+    }
+    return t;
+  }
+
+  function ensure(replay: boolean): Promise<StreamableHTTPClientTransport> {
+    if (upstream) return Promise.resolve(upstream);
+    connecting ??= connect(replay)
+      .then((t) => (upstream = t))
+      .finally(() => {
+        connecting = null;
+      });
+    return connecting;
+  }
+
+  const forward = async (m: Msg) => {
+    if (m.method === 'initialize') initialize = m;
+    if (m.method === 'resources/subscribe' && typeof m.params?.uri === 'string') subscribed.add(m.params.uri);
+    if (m.method === 'resources/unsubscribe' && typeof m.params?.uri === 'string') subscribed.delete(m.params.uri);
+    const replay = m.method !== 'initialize';
+    try {
+      await (await ensure(replay)).send(m);
+    } catch (first) {
+      // The core may have restarted (refused connection, or it no longer knows our session).
+      upstream = null;
+      try {
+        await (await ensure(replay)).send(m);
+      } catch (err) {
+        log(`could not forward ${m.method ?? 'a response'}: ${(err as Error).message} (first try: ${(first as Error).message})`);
+        if (m.id !== undefined && m.method) {
+          await stdio.send({ jsonrpc: '2.0', id: m.id, error: { code: -32000, message: `Tidings core unreachable: ${(err as Error).message}` } } as JSONRPCMessage);
+        }
+      }
+    }
+  };
+
+  // Keep the client's order: one message at a time toward the core.
+  let chain = Promise.resolve();
+  stdio.onmessage = (m) => {
+    chain = chain.then(() => forward(m as Msg));
+  };
+
+  const done = new Promise<void>((resolve) => {
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      void chain
+        .then(async () => {
+          await upstream?.terminateSession().catch(() => undefined);
+          await upstream?.close().catch(() => undefined);
+        })
+        .finally(resolve);
+    };
+    (o.stdin ?? process.stdin).on('end', finish);
+    (o.stdin ?? process.stdin).on('close', finish);
+    stdio.onclose = finish;
+  });
+  await stdio.start();
+  // Connect early so the first request does not pay for starting a core.
+  await ensure(false).catch((err: unknown) => log((err as Error).message));
+  await done;
+}
+
+function describe(r: RuntimeInfo): string {
+  return `${r.control_url} (pid ${r.pid})`;
+}

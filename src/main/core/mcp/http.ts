@@ -1,0 +1,187 @@
+// MCP over Streamable HTTP at /mcp on the control listener. One server and transport per
+// session (cryptographically random ids, closed when idle), a bounded replay buffer so a
+// dropped GET stream resumes with Last-Event-ID, and the fan-out of committed events to
+// sessions that subscribed to resources or made subscriptions. Token, Host and Origin are
+// checked before a request gets here (api/guard.ts).
+import crypto from 'node:crypto';
+import express from 'express';
+import type { Request, Response } from 'express';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { EventStore as ReplayStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { EventRecord } from '../../../shared/events';
+import type { Logger } from '../logger';
+import type { McpDeps } from './deps';
+import { uriMatches } from './resources';
+import { createMcpServer } from './server';
+import type { ToolRegistrar } from './server';
+
+/** Messages kept per session for resumption; older ones are gone (the client re-reads). */
+const REPLAY_LIMIT = 500;
+
+export function createReplayBuffer(limit = REPLAY_LIMIT): ReplayStore {
+  const events: Array<{ id: string; stream: string; message: JSONRPCMessage }> = [];
+  let seq = 0;
+  return {
+    async storeEvent(stream, message) {
+      const id = `${stream}_${++seq}`;
+      events.push({ id, stream, message });
+      if (events.length > limit) events.splice(0, events.length - limit);
+      return id;
+    },
+    async getStreamIdForEventId(eventId) {
+      return events.find((e) => e.id === eventId)?.stream;
+    },
+    async replayEventsAfter(lastEventId, { send }) {
+      const at = events.findIndex((e) => e.id === lastEventId);
+      if (at < 0) return '';
+      const stream = events[at]!.stream;
+      for (const e of events.slice(at + 1)) if (e.stream === stream) await send(e.id, e.message);
+      return stream;
+    },
+  };
+}
+
+interface Session {
+  id: string;
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+  uris: Set<string>;
+  /** Requests (including long GET streams and waits) still open: not idle while > 0. */
+  open: number;
+}
+
+export interface McpHttpOptions {
+  deps: Omit<McpDeps, 'sessionCount' | 'resourceChanged'>;
+  logger: Logger;
+  idleMs?: number;
+  extraTools?: ToolRegistrar[];
+}
+
+function rpcError(res: Response, status: number, code: number, message: string): void {
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+export function createMcpHttp(options: McpHttpOptions) {
+  const sessions = new Map<string, Session>();
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const { logger } = options;
+
+  const notify = (session: Session, uri: string) => {
+    void session.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  };
+  const resourceChanged = (uri: string) => {
+    for (const s of sessions.values()) if (s.uris.has(uri)) notify(s, uri);
+  };
+  const deps: McpDeps = { ...options.deps, sessionCount: () => sessions.size, resourceChanged };
+
+  const lookup = (id: number) => deps.subscriptions.get(id);
+  const onEvent = (e: EventRecord) => {
+    for (const s of sessions.values()) {
+      for (const uri of s.uris) if (uriMatches(uri, e, lookup)) notify(s, uri);
+    }
+  };
+  const unsubscribeBus = deps.bus.subscribe(onEvent);
+  deps.subscriptions.setNotifier((sessionId, sub, event) => {
+    const s = sessions.get(sessionId);
+    if (!s) return;
+    // The subscription itself is the request to be told; a resources/subscribe is not needed.
+    if (!s.uris.has(sub.resource_uri)) notify(s, sub.resource_uri);
+    void s.server.server
+      .sendLoggingMessage({ level: 'info', logger: 'tidings', data: { subscription_id: sub.id, event_id: event.id, source: event.source, type: event.type } })
+      .catch(() => undefined);
+  });
+
+  const close = async (s: Session) => {
+    sessions.delete(s.id);
+    await s.transport.close().catch(() => undefined);
+    await s.server.close().catch(() => undefined);
+  };
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const s of sessions.values()) {
+      if (s.open === 0 && now - s.lastSeen > idleMs) {
+        logger.info('mcp session expired', { session: s.id.slice(0, 8) });
+        void close(s);
+      }
+    }
+  }, Math.min(60_000, idleMs));
+  sweeper.unref();
+
+  const track = (s: Session, res: Response) => {
+    s.open++;
+    s.lastSeen = Date.now();
+    res.on('close', () => {
+      s.open--;
+      s.lastSeen = Date.now();
+    });
+  };
+
+  async function start(req: Request, res: Response): Promise<void> {
+    let session: Session | null = null;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomBytes(24).toString('base64url'),
+      eventStore: createReplayBuffer(),
+      onsessioninitialized: (id) => {
+        if (session) {
+          session.id = id;
+          sessions.set(id, session);
+        }
+      },
+    });
+    const hooks = {
+      onSubscribe: (uri: string) => session?.uris.add(uri),
+      onUnsubscribe: (uri: string) => session?.uris.delete(uri),
+    };
+    const server = createMcpServer(deps, hooks, options.extraTools);
+    session = { id: '', server, transport, lastSeen: Date.now(), uris: new Set(), open: 0 };
+    transport.onclose = () => {
+      if (session?.id) sessions.delete(session.id);
+    };
+    await server.connect(transport);
+    track(session, res);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  const router = express.Router();
+  router.use(express.json({ limit: '4mb' }));
+  router.all('/', (req, res) => {
+    const run = async () => {
+      const header = req.headers['mcp-session-id'];
+      const id = typeof header === 'string' ? header : undefined;
+      if (id) {
+        const s = sessions.get(id);
+        if (!s) return rpcError(res, 404, -32001, 'unknown or expired MCP session: start a new one with initialize');
+        track(s, res);
+        return s.transport.handleRequest(req, res, req.body);
+      }
+      if (req.method === 'POST' && isInitializeRequest(req.body)) return start(req, res);
+      return rpcError(res, 400, -32000, 'no Mcp-Session-Id header: send an initialize request first');
+    };
+    run().catch((err: unknown) => {
+      logger.error('mcp request failed', { error: (err as Error)?.stack ?? String(err) });
+      if (!res.headersSent) rpcError(res, 500, -32603, 'internal error in Tidings');
+    });
+  });
+  router.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    const e = err as { type?: string; message?: string };
+    if (e.type === 'entity.parse.failed') return rpcError(res, 400, -32700, `parse error: ${e.message}`);
+    if (e.type === 'entity.too.large') return rpcError(res, 413, -32600, 'request body larger than 4 MB');
+    return rpcError(res, 400, -32600, e.message ?? 'bad request');
+  });
+
+  return {
+    router,
+    deps,
+    sessionCount: () => sessions.size,
+    async close(): Promise<void> {
+      clearInterval(sweeper);
+      unsubscribeBus();
+      deps.subscriptions.setNotifier(null);
+      await Promise.all([...sessions.values()].map(close));
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Prompts: ready-made requests a person can pick in their client. They point the model at
+// the tools and remind it that event text is data.
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { DATA_NOTICE } from './present';
+
+const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${text}\n\n${DATA_NOTICE}` } }] });
+
+export function registerPrompts(server: McpServer): void {
+  server.registerPrompt(
+    'summarize_activity',
+    {
+      title: 'Summarize activity',
+      description: 'Summarize recent GitHub activity for one repository or all tracked ones',
+      argsSchema: { repo: z.string().optional(), hours: z.string().optional() },
+    },
+    ({ repo, hours }) => {
+      const h = Number(hours ?? 24) > 0 ? Number(hours ?? 24) : 24;
+      const scope = repo ? `the repository ${repo}` : 'every repository from list_tracked_repos';
+      return user(
+        `Summarize what happened in ${scope} over the last ${h} hours. Use get_repo_activity, summarize_commits and get_pr_activity. Group by theme (features, fixes, reviews), name contributors, and call out anything unusual, failed or unverified.`,
+      );
+    },
+  );
+
+  server.registerPrompt(
+    'triage_pending_actions',
+    { title: 'Triage pending actions', description: 'Go through the Stripe follow-up queue' },
+    () =>
+      user(
+        'Call get_pending_actions. For each action, say what should be done for that customer and how urgent it is (failed payments first). Do not mark anything complete until I confirm it was done; then use mark_action_complete with details of what was done.',
+      ),
+  );
+
+  server.registerPrompt(
+    'deployment_report',
+    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: { project: z.string() } },
+    ({ project }) =>
+      user(
+        `Report on deployments of ${project}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,
+      ),
+  );
+}

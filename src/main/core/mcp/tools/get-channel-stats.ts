@@ -1,0 +1,26 @@
+// get_channel_stats: event counts per published channel and per source.
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { defineTool, READ_ONLY } from '../define-tool';
+import type { McpDeps } from '../deps';
+
+const row = z.object({ count: z.number(), last_at: z.string().nullable() });
+
+export function registerGetChannelStatsTool(server: McpServer, deps: McpDeps): void {
+  defineTool(server, {
+    name: 'get_channel_stats',
+    title: 'Channel statistics',
+    description: 'How many events each publish_event channel and each webhook source holds, and when each last saw one.',
+    input: {},
+    output: { channels: z.array(row.extend({ channel: z.string().nullable() })), sources: z.array(row.extend({ source: z.string() })) },
+    annotations: READ_ONLY,
+    run: () => {
+      const s = deps.queries.channelStats();
+      const lines = [
+        ...s.channels.map((c) => `channel ${c.channel}: ${c.count}, last ${c.last_at}`),
+        ...s.sources.map((c) => `source ${c.source}: ${c.count}, last ${c.last_at}`),
+      ];
+      return { structured: s, text: lines.join('\n') || 'No events yet.' };
+    },
+  });
+}

@@ -1,0 +1,27 @@
+// get_pending_actions: the Stripe follow-up queue (welcome emails, dunning, churn surveys).
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { defineTool, READ_ONLY } from '../define-tool';
+import type { McpDeps } from '../deps';
+import { actionSchema, actionLine } from './action-schema';
+
+export function registerGetPendingActionsTool(server: McpServer, deps: McpDeps): void {
+  defineTool(server, {
+    name: 'get_pending_actions',
+    title: 'Pending actions',
+    description:
+      'Follow-up work created from Stripe events: send_welcome_email (checkout.session.completed), send_payment_failed_email (invoice.payment_failed), send_churn_survey (customer.subscription.deleted). Pending by default; status all includes completed and dismissed. Finish one with mark_action_complete.',
+    input: { status: z.enum(['pending', 'completed', 'dismissed', 'all']).default('pending'), limit: z.number().int().min(1).max(500).default(50) },
+    output: { actions: z.array(actionSchema) },
+    annotations: READ_ONLY,
+    run: ({ status, limit }) => {
+      const actions = deps.queries.actions(status, limit);
+      const text = actions.length
+        ? `${actions.length} ${status === 'all' ? '' : `${status} `}action(s):\n${actions.map(actionLine).join('\n')}`
+        : status === 'pending'
+          ? 'No pending actions. They appear when Stripe sends checkout.session.completed, invoice.payment_failed or customer.subscription.deleted.'
+          : `No ${status} actions.`;
+      return { structured: { actions }, text };
+    },
+  });
+}

@@ -1,0 +1,33 @@
+// get_pr_activity: pull request events for a repository, grouped by action.
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { defineTool, READ_ONLY } from '../define-tool';
+import type { McpDeps } from '../deps';
+import { DATA_NOTICE } from '../present';
+import { hoursInput } from '../schemas';
+
+const prEvent = z.object({
+  number: z.number().nullable(),
+  title: z.string().nullable(),
+  user: z.string().nullable(),
+  state: z.string().nullable(),
+  merged: z.boolean(),
+  at: z.string(),
+});
+
+export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): void {
+  defineTool(server, {
+    name: 'get_pr_activity',
+    title: 'Pull request activity',
+    description: 'Pull request events in a repository over the last hours, grouped by action (opened, closed, synchronize, ...), with the PRs still open.',
+    input: { repo: z.string().min(3).max(200), hours: hoursInput },
+    output: { repo: z.string(), period_hours: z.number(), total_pr_events: z.number(), by_action: z.record(z.string(), z.array(prEvent)), open_prs: z.array(z.number()) },
+    annotations: READ_ONLY,
+    run: ({ repo, hours }) => {
+      const a = deps.queries.prActivity(repo, hours);
+      const lines = Object.entries(a.by_action).flatMap(([action, prs]) => prs.map((p) => `${action}: #${p.number} ${p.title ?? ''} by ${p.user ?? '?'}${p.merged ? ' (merged)' : ''}`));
+      const head = `${repo}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
+      return { structured: a, text: lines.length ? `${head}\n${DATA_NOTICE}\n<external-data kind="pull-requests">\n${lines.join('\n')}\n</external-data>` : head };
+    },
+  });
+}
