@@ -28,6 +28,7 @@ const fileSchema = z
       .strict()
       .optional(),
     publicUrl: z.string().url().optional(),
+    mcpSessionIdleMinutes: z.number().positive().optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -44,6 +45,8 @@ export interface CoreConfig {
   retention: { maxAgeDays: number; maxBytes: number };
   /** The base URL senders use (a tunnel or relay), when the person set one. */
   publicUrl: string | null;
+  /** MCP sessions with no open request for this long are closed. */
+  mcpSessionIdleMs: number;
 }
 
 export interface ConfigOverrides {
@@ -54,6 +57,7 @@ export interface ConfigOverrides {
   rateLimit?: Partial<CoreConfig['rateLimit']> | undefined;
   retention?: Partial<CoreConfig['retention']> | undefined;
   publicUrl?: string | undefined;
+  mcpSessionIdleMs?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +132,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       maxBytes: overrides.retention?.maxBytes ?? file.retention?.maxBytes ?? 2 * 1024 ** 3,
     },
     publicUrl: overrides.publicUrl ?? env.TIDINGS_PUBLIC_URL ?? file.publicUrl ?? null,
+    mcpSessionIdleMs: overrides.mcpSessionIdleMs ?? (file.mcpSessionIdleMinutes ?? 30) * 60_000,
   };
 }

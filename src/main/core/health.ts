@@ -18,6 +18,8 @@ export interface Health {
   events: number;
   last_event_id: number;
   db_bytes: number;
+  /** Resident memory of the core process. */
+  rss_bytes: number;
   store_problem: StoreProblem | null;
   /** Set when a corrupt database was found at start and moved aside. */
   store_warning: string | null;

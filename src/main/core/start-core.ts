@@ -172,6 +172,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       events: store.count(),
       last_event_id: store.maxId(),
       db_bytes: dbBytes(),
+      rss_bytes: process.memoryUsage().rss,
       store_problem: storeProblem,
       store_warning: storeWarning,
       secrets_backend: secrets.describe(),
@@ -205,6 +206,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     const mcp = createMcpHttp({
       deps: { store, queries, bus, health, ingest: (item) => committer.submit(item), write, subscriptions, version: VERSION },
       logger,
+      idleMs: config.mcpSessionIdleMs,
     });
     cleanups.unshift(() => mcp.close());
     control.use('/mcp', tokenGuard, mcp.router);

@@ -346,3 +346,43 @@ describe('the /mcp endpoint guards', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('sessions', () => {
+  it('closes a session that stays idle, and a later request is told to start over', async () => {
+    const idle = await startTestCore({ mcpSessionIdleMs: 300 });
+    try {
+      const c = new Client({ name: 'idle', version: '1' });
+      const transport = new StreamableHTTPClientTransport(new URL(`${idle.controlUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${idle.token}` } },
+      });
+      await c.connect(transport);
+      expect((await c.callTool({ name: 'health_check', arguments: {} })).isError).toBeFalsy();
+      // The client's GET stream holds the session open; drop it the way a sleeping laptop would.
+      const sessionId = transport.sessionId!;
+      await transport.close();
+      await new Promise((r) => setTimeout(r, 900));
+      const res = await fetch(`${idle.controlUrl}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${idle.token}`, 'mcp-session-id': sessionId },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/initialize/);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('replays what a dropped stream missed after Last-Event-ID, and only that', async () => {
+    const { createReplayBuffer } = await import('../../../../src/main/core/mcp/http');
+    const buffer = createReplayBuffer(5);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await buffer.storeEvent(i % 2 ? 'b' : 'a', { jsonrpc: '2.0', method: 'n', params: { i } }));
+    const sent: unknown[] = [];
+    const stream = await buffer.replayEventsAfter(ids[0]!, { send: async (_id, m) => void sent.push((m as unknown as { params: { i: number } }).params.i) });
+    expect(stream).toBe('a');
+    expect(sent).toEqual([2]);
+    for (let i = 4; i < 10; i++) await buffer.storeEvent('a', { jsonrpc: '2.0', method: 'n', params: { i } });
+    expect(await buffer.replayEventsAfter(ids[0]!, { send: async () => undefined })).toBe('');
+  });
+});

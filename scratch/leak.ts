@@ -1,0 +1,12 @@
+import fs from 'node:fs';
+import { startTestCore } from '../test/helpers/core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+process.on('warning', (w) => console.log('WARNING in', process.pid, w.message.slice(0, 80), w.stack?.split('\n').slice(1, 8).join('\n')));
+const core = await startTestCore();
+const client = new Client({ name: 'x', version: '1' });
+await client.connect(new StreamableHTTPClientTransport(new URL(core.controlUrl + '/mcp'), { requestInit: { headers: { authorization: 'Bearer ' + core.token } } }));
+const t = performance.now();
+for (let i = 0; i < 3000; i++) await client.callTool({ name: 'get_recent_events', arguments: { limit: 10 } });
+console.log('per call ms', (performance.now() - t) / 3000);
+await client.close(); await core.close();
