@@ -3,13 +3,13 @@
 // notifications, survives a core restart, and exits when stdin closes.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { readRuntime } from '../../../src/main/core/data-dir';
 import { post, tempDir } from '../../helpers/core';
+import { moduleGraph } from '../../helpers/bundle';
 
 const root = path.resolve(__dirname, '../../..');
 const started: number[] = [];
@@ -94,18 +94,7 @@ describe('tidings mcp (stdio bridge)', () => {
   }, 60_000);
 
   it('has no native module or server framework in its module graph', async () => {
-    const result = await build({
-      entryPoints: [path.join(root, 'src/main/cli/bridge.ts')],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'cjs',
-      metafile: true,
-      external: ['better-sqlite3', 'electron'],
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+    const { inputs, imports } = await moduleGraph(path.join(root, 'src/main/cli/bridge.ts'));
     expect(inputs.some((f) => f.includes('@modelcontextprotocol/sdk'))).toBe(true);
     expect(imports).not.toContain('better-sqlite3');
     expect(inputs.filter((f) => /node_modules\/(express|better-sqlite3)\//.test(f))).toEqual([]);

@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { DataDirBusyError, readRuntime } from '../../../src/main/core/data-dir';
 import { post, startTestCore, tempDir } from '../../helpers/core';
+import { moduleGraph } from '../../helpers/bundle';
 
 describe('core lifecycle', () => {
   it('writes runtime.json and a 0600 token while running, and removes runtime.json on close', async () => {
@@ -114,17 +114,7 @@ describe('the core stays free of Electron', () => {
   });
 
   it('has no path to electron in the bundled module graph of the CLI and core', async () => {
-    const result = await build({
-      entryPoints: [path.resolve(__dirname, '../../../src/main/cli/index.ts')],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'cjs',
-      metafile: true,
-      external: ['better-sqlite3', 'electron'],
-      logLevel: 'silent',
-    });
-    const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+    const { imports } = await moduleGraph(path.resolve(__dirname, '../../../src/main/cli/index.ts'));
     expect(imports.length).toBeGreaterThan(50);
     expect(imports.filter((p) => p === 'electron' || p.startsWith('electron/'))).toEqual([]);
   });
