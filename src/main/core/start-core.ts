@@ -25,6 +25,13 @@ import { createRateLimiter } from './webhooks/rate-limit';
 import { providerFor } from './webhooks/providers';
 import { createOriginGuard, createTokenGuard } from './api/guard';
 import { createApiRouter } from './api/router';
+import { apiErrorHandler, apiFallback } from './api/validate';
+import { createActivityRouter } from './api/activity-routes';
+import { createClientsRouter } from './api/clients-routes';
+import { createDashboardRouter, createLoginCodes, defaultStaticDir } from './api/dashboard';
+import { createStreamRouter } from './api/stream';
+import { clientEnvFromProcess } from '../clients/paths';
+import type { McpLaunch } from '../clients/launch';
 import { VERSION } from './version';
 import { createDomainQueries } from './domain/queries';
 import type { DomainQueries } from './domain/queries';
@@ -41,6 +48,10 @@ export interface StartCoreOptions {
   /** Where secrets live; defaults to the 0600 file in the data directory. */
   secretBackend?: SecretBackend;
   env?: NodeJS.ProcessEnv;
+  /** How AI clients launch the stdio bridge, for the dashboard's Connect buttons. */
+  clientLaunch?: McpLaunch | null;
+  /** The built renderer; defaults to dist/renderer. */
+  staticDir?: string;
 }
 
 export interface Core {
@@ -58,6 +69,8 @@ export interface Core {
   secrets: Secrets;
   logger: Logger;
   health(): Health;
+  /** A fresh one-time link that signs a browser in to the dashboard. */
+  dashboardLink(): string;
   /** Stop accepting, finish in-flight commits, close the database, remove runtime.json. */
   close(): Promise<void>;
 }
@@ -196,8 +209,6 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return { status: res.status, body };
     };
     const tokenGuard = createTokenGuard(token);
-    control.use('/api', tokenGuard, createApiRouter({ store, secrets, health, webhookUrl, sendTest }));
-
     const queries = createDomainQueries(db);
     const write = <T>(op: string, args: unknown) => writer.call<T>(op, args);
     const subscriptions = createSubscriptionRegistry({ db, write });
@@ -209,7 +220,27 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       idleMs: config.mcpSessionIdleMs,
     });
     cleanups.unshift(() => mcp.close());
+    const codes = createLoginCodes();
+    const dashboardLink = () => `http://${config.host}:${controlPort}/login?code=${codes.issue()}`;
+
+    control.use(
+      '/api',
+      tokenGuard,
+      express.json({ limit: '256kb' }),
+      createStreamRouter({ store, bus }),
+      createActivityRouter({ store, queries, write, resourceChanged: mcp.deps.resourceChanged }),
+      createClientsRouter({
+        env: clientEnvFromProcess(env),
+        launch: options.clientLaunch ?? null,
+        mcpUrl: () => `http://${config.host}:${controlPort}/mcp`,
+        token,
+      }),
+      createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
+      apiFallback,
+      apiErrorHandler,
+    );
     control.use('/mcp', tokenGuard, mcp.router);
+    control.use(createDashboardRouter({ token, codes, staticDir: options.staticDir ?? defaultStaticDir() }));
 
     const controlServer = http.createServer(control);
     // wait_for_event holds a request open for up to 300 s; local clients only, so no cap.
@@ -255,7 +286,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, bus, secrets, logger, health, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, bus, secrets, logger, health, dashboardLink, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

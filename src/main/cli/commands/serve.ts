@@ -1,6 +1,9 @@
 // `tidings serve`: the core, headless. Prints where to send webhooks and where to look.
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
+import path from 'node:path';
+import { defaultDataDir, loadConfig } from '../../core/config';
+import { cliLaunch } from '../../clients/launch';
+import { findCliScript } from './connect';
 import { KNOWN_PROVIDERS } from '../../core/webhooks/providers';
 import { parsePort } from '../options';
 
@@ -19,7 +22,8 @@ export function registerServe(program: Command): void {
       const config = loadConfig({ dataDir, port: opts.port, controlPort: opts.controlPort, publicUrl: opts.publicUrl });
       // Loaded here, not at the top: other commands (the stdio bridge) must not load SQLite.
       const { startCore } = await import('../../core/start-core');
-      const core = await startCore({ config, mode: 'serve' });
+      const clientLaunch = cliLaunch({ dataDir: config.dataDir, defaultDataDir: path.resolve(defaultDataDir()), execPath: process.execPath, cliScript: findCliScript() });
+      const core = await startCore({ config, mode: 'serve', clientLaunch });
       serving.active = true;
       const r = core.runtime;
       const base = config.publicUrl?.replace(/\/$/, '') ?? r.ingest_url;
@@ -30,7 +34,7 @@ export function registerServe(program: Command): void {
         ...KNOWN_PROVIDERS.map((p) => `  ${p.padEnd(8)} ${base}/webhooks/${p}`),
         `  other    ${base}/webhooks/<name>   (Standard Webhooks signatures)`,
         '',
-        `Dashboard:  ${r.dashboard_url}`,
+        `Dashboard:  ${core.dashboardLink()}   (a sign-in link that works once; \`tidings status\` prints another)`,
         `MCP (HTTP): ${r.mcp_url}   (Authorization: Bearer <token from ${r.data_dir}/token>)`,
         `Health:     ${r.ingest_url}/health`,
         '',

@@ -28,7 +28,7 @@ export function registerStatus(program: Command): void {
         `Tidings ${health.version}: ${health.status} (pid ${r.pid}, ${r.mode}, up ${health.uptime_s} s)`,
         `  data      ${r.data_dir}`,
         `  ingest    ${r.ingest_url}/webhooks/<source>`,
-        `  dashboard ${r.dashboard_url}`,
+        `  dashboard ${(await core.request<{ url: string }>('POST', '/api/dashboard-link')).url}   (sign-in link, works once)`,
         `  mcp       ${r.mcp_url}`,
         `  events    ${health.events} stored, last id ${health.last_event_id}, database ${(health.db_bytes / 1048576).toFixed(1)} MiB`,
         `  secrets   ${health.secrets_backend}`,

@@ -3,11 +3,11 @@
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { SOURCE_PATTERN } from '../../../shared/events';
+import { ApiError, eventsQuerySchema, intParam, parse, secretBody, sourceParam, wrap } from './validate';
 import type { EventStore } from '../store/event-store';
 import type { Secrets } from '../secrets';
 import { fingerprint } from '../secrets';
-import { KNOWN_PROVIDERS } from '../webhooks/providers';
+import { KNOWN_PROVIDERS, providerFor } from '../webhooks/providers';
 import type { Health } from '../health';
 
 export interface ApiDeps {
@@ -18,76 +18,15 @@ export interface ApiDeps {
   webhookUrl: (source: string) => string;
   /** Send a signed sample delivery to our own ingest listener over HTTP. */
   sendTest: (source: string) => Promise<{ status: number; body: unknown }>;
+  /** A fresh one-time dashboard sign-in link. */
+  dashboardLink: () => string;
 }
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const sourceParam = z.string().regex(SOURCE_PATTERN, 'must be a source name like github or my-app');
-const intParam = (name: string, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ error: `${name} must be a number` })
-    .int(`${name} must be a whole number`)
-    .min(0, `${name} must not be negative`)
-    .max(max, `${name} must be at most ${max}`);
-const timeParam = (name: string) =>
-  z.string().transform((v, ctx) => {
-    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be an ISO 8601 time or milliseconds since the epoch` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-export const eventsQuerySchema = z
-  .object({
-    source: sourceParam.optional(),
-    type: z.string().max(200).optional(),
-    subject: z.string().max(300).optional(),
-    verified: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    after: intParam('after').optional(),
-    before: intParam('before').optional(),
-    since: timeParam('since').optional(),
-    until: timeParam('until').optional(),
-    q: z.string().max(500).optional(),
-    limit: intParam('limit', 1000).default(50),
-  })
-  .strict();
-
-const secretBody = z
-  .object({ value: z.string().min(8, 'a secret must be at least 8 characters').max(1000) })
-  .strict();
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map((i) => (i.code === 'unrecognized_keys' ? `unknown ${what} ${i.keys.join(', ')}` : `${i.path.join('.') || what}: ${i.message}`))
-      .join('; ');
-    throw new ApiError(400, `invalid ${what}: ${detail}`);
-  }
-  return result.data;
-}
-
-type Handler = (req: Request, res: Response) => unknown;
-const wrap = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => {
-  Promise.resolve()
-    .then(() => fn(req, res))
-    .catch(next);
-};
 
 export function createApiRouter(deps: ApiDeps): express.Router {
   const api = express.Router();
-  api.use(express.json({ limit: '256kb' }));
 
   api.get('/health', wrap((_req, res) => res.json(deps.health())));
+  api.post('/dashboard-link', wrap((_req, res) => res.json({ url: deps.dashboardLink() })));
 
   api.get(
     '/events',
@@ -99,7 +38,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
       }
       const events = deps.store.list({
         source: q.source,
-        type: q.type,
+        typePrefix: q.type,
         subject: q.subject,
         verified: q.verified,
         afterId: q.after,
@@ -123,6 +62,27 @@ export function createApiRouter(deps: ApiDeps): express.Router {
     }),
   );
 
+  api.post(
+    '/events/:id/resend',
+    wrap(async (req, res) => {
+      const id = parse(intParam('id'), req.params.id, 'event id');
+      const { url } = parse(z.object({ url: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL') }).strict(), req.body, 'body');
+      const raw = deps.store.raw(id);
+      if (!raw) throw new ApiError(404, `there is no event ${id}`);
+      const headers = Object.fromEntries(
+        Object.entries(raw.headers).filter(([k]) => !/^(host|content-length|connection|transfer-encoding|keep-alive|expect)$/i.test(k)),
+      );
+      let answer: globalThis.Response;
+      try {
+        answer = await fetch(url, { method: 'POST', headers, body: raw.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      } catch (err) {
+        throw new ApiError(502, `could not reach ${url}: ${(err as Error).message}`);
+      }
+      const text = await answer.text();
+      res.json({ status: answer.status, body: text.length > 2000 ? `${text.slice(0, 2000)}…` : text });
+    }),
+  );
+
   api.get(
     '/sources',
     wrap((_req, res) => {
@@ -133,6 +93,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         sources: [...names].sort().map((source) => ({
           source,
           url: deps.webhookUrl(source),
+          provider: providerFor(source).kind,
           secret: secretInfo.get(source) ?? null,
           stats: stats.get(source) ?? null,
           rejections: deps.store.rejections(source, 5),
@@ -193,22 +154,5 @@ export function createApiRouter(deps: ApiDeps): express.Router {
     }),
   );
 
-  api.use((req, _res, next) => next(new ApiError(404, `no API route ${req.method} /api${req.path}`)));
-  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ApiError) {
-      res.status(err.status).json({ status: err.status, error: err.message });
-      return;
-    }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ status: 400, error: `the body is not valid JSON: ${e.message}` });
-      return;
-    }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ status: e.status, error: e.message ?? 'bad request' });
-      return;
-    }
-    res.status(500).json({ status: 500, error: `internal error: ${e.message ?? String(err)}` });
-  });
   return api;
 }

@@ -149,6 +149,9 @@ export function createEventStore(db: Database.Database) {
     SELECT ${LIST_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
     FROM events_fts f JOIN events e ON e.id = f.rowid
     WHERE events_fts MATCH ? ORDER BY f.rank LIMIT ?`);
+  const hourlyStmt = db.prepare<[number], { source: string; hour: number; n: number }>(`
+    SELECT source, received_at / 3600000 AS hour, count(*) AS n FROM events
+    WHERE received_at >= ? GROUP BY source, hour`);
   const insertRejection = db.prepare(`
     INSERT INTO rejections (source, at, status, reason, delivery_id, body_bytes, remote, headers)
     VALUES (@source, @at, @status, @reason, @delivery_id, @body_bytes, @remote, @headers)`);
@@ -293,6 +296,11 @@ export function createEventStore(db: Database.Database) {
         first_seen: iso(r.first),
         last_seen: iso(r.last),
       }));
+    },
+
+    /** Events per source per hour (hours since the epoch) from `since` on. */
+    hourly(since: number): Array<{ source: string; hour: number; n: number }> {
+      return hourlyStmt.all(since);
     },
 
     maxId(): number {

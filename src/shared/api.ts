@@ -1,0 +1,150 @@
+// The local API contract: every route the renderer (and the CLI) uses, with zod schemas
+// for what goes in and what comes out. The server validates against these; the renderer's
+// api module parses responses with them. One file, so the two cannot drift.
+import { z } from 'zod';
+import { eventDetailSchema, eventRecordSchema, rejectionSchema, sourceStatsSchema } from './events';
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  pid: z.number(),
+  started_at: z.string(),
+  uptime_s: z.number(),
+  data_dir: z.string(),
+  ingest_url: z.string(),
+  control_url: z.string(),
+  events: z.number(),
+  last_event_id: z.number(),
+  db_bytes: z.number(),
+  rss_bytes: z.number(),
+  store_problem: z.object({ code: z.string(), message: z.string(), since: z.string() }).nullable(),
+  store_warning: z.string().nullable(),
+  secrets_backend: z.string(),
+  commits: z.object({ batches: z.number(), committed: z.number(), queued: z.number() }),
+});
+export type HealthInfo = z.infer<typeof healthSchema>;
+
+export const eventPageSchema = z.object({ events: z.array(eventRecordSchema), next_cursor: z.number().nullable() });
+
+export const secretSummarySchema = z.object({
+  source: z.string(),
+  count: z.number(),
+  fingerprints: z.array(z.string()),
+  origin: z.enum(['env', 'store', 'env+store']),
+  updated_at: z.string().nullable(),
+});
+export type SecretSummaryInfo = z.infer<typeof secretSummarySchema>;
+
+export const sourceInfoSchema = z.object({
+  source: z.string(),
+  /** The URL to paste into the provider. */
+  url: z.string(),
+  /** github, stripe, vercel, slack, or standard (Standard Webhooks) for other names. */
+  provider: z.string(),
+  secret: secretSummarySchema.nullable(),
+  stats: sourceStatsSchema.nullable(),
+  rejections: z.array(rejectionSchema),
+});
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
+export const sourcesSchema = z.object({ sources: z.array(sourceInfoSchema) });
+
+export const secretChangeSchema = z.object({ source: z.string(), fingerprint: z.string(), count: z.number() });
+export const sendTestSchema = z.object({ source: z.string(), ingest_status: z.number(), ingest_response: z.unknown() });
+
+export const actionSchema = z.object({
+  id: z.number(),
+  action_type: z.string(),
+  status: z.enum(['pending', 'completed', 'dismissed']),
+  customer_id: z.string().nullable(),
+  customer_email: z.string().nullable(),
+  amount: z.number().nullable(),
+  currency: z.string().nullable(),
+  plan: z.string().nullable(),
+  stripe_event: z.string(),
+  event_id: z.number().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  age_seconds: z.number(),
+  last_note: z.string().nullable(),
+  last_actor: z.string().nullable(),
+});
+export type ActionInfo = z.infer<typeof actionSchema>;
+export const actionDetailSchema = actionSchema.extend({
+  history: z.array(z.object({ status: z.string(), note: z.string().nullable(), actor: z.string(), at: z.string() })),
+});
+export type ActionDetailInfo = z.infer<typeof actionDetailSchema>;
+export const actionsSchema = z.object({ actions: z.array(actionSchema) });
+export const actionNoteSchema = z.object({ note: z.string().max(2000).optional() }).strict();
+export const ACTION_VERBS = ['complete', 'dismiss', 'reopen'] as const;
+
+export const pushSchema = z.object({
+  event_id: z.number(),
+  repo: z.string(),
+  branch: z.string().nullable(),
+  head_sha: z.string().nullable(),
+  pusher: z.string().nullable(),
+  commit_count: z.number(),
+  message: z.string().nullable(),
+  at: z.string(),
+});
+export type PushInfo = z.infer<typeof pushSchema>;
+export const deploymentSchema = z.object({
+  event_id: z.number(),
+  provider: z.string(),
+  project: z.string(),
+  deployment_id: z.string().nullable(),
+  url: z.string().nullable(),
+  state: z.string(),
+  environment: z.string().nullable(),
+  commit_sha: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+  started_at: z.string().nullable(),
+  at: z.string(),
+});
+export type DeploymentInfo = z.infer<typeof deploymentSchema>;
+export const pushesSchema = z.object({ pushes: z.array(pushSchema) });
+export const deploymentsSchema = z.object({ deployments: z.array(deploymentSchema) });
+export const correlationSchema = z.object({
+  commit_sha: z.string(),
+  push: z.object({ repo: z.string(), branch: z.string().nullable(), pusher: z.string().nullable(), head_sha: z.string().nullable(), at: z.string(), event_id: z.number() }).nullable(),
+  commit: z.object({ sha: z.string(), repo: z.string(), message: z.string(), author: z.string().nullable(), at: z.string() }).nullable(),
+  deployments: z.array(deploymentSchema),
+  verdict: z.string(),
+});
+export type CorrelationInfo = z.infer<typeof correlationSchema>;
+
+export const hourlySchema = z.object({
+  /** ISO start of each hour, oldest first. */
+  hours: z.array(z.string()),
+  series: z.array(z.object({ source: z.string(), counts: z.array(z.number()) })),
+});
+export type HourlyInfo = z.infer<typeof hourlySchema>;
+
+export const clientStatusSchema = z.object({
+  client: z.string(),
+  name: z.string(),
+  path: z.string(),
+  exists: z.boolean(),
+  connected: z.boolean(),
+  entryMatches: z.boolean(),
+  problem: z.string().nullable(),
+});
+export type ClientStatusInfo = z.infer<typeof clientStatusSchema>;
+export const clientsSchema = z.object({ clients: z.array(clientStatusSchema), mcp_url: z.string(), token: z.string() });
+export const clientChangeSchema = z.object({
+  client: z.string(),
+  path: z.string(),
+  changed: z.boolean(),
+  backupPath: z.string().nullable(),
+  diff: z.string(),
+  dryRun: z.boolean(),
+  summary: z.string(),
+});
+
+export const apiErrorSchema = z.object({ status: z.number(), error: z.string() });
+
+/** Server-sent events on /api/events/stream and /api/events/replay/:timestamp. */
+export const STREAM_EVENT = 'event';
+export const STREAM_KEEPALIVE_MS = 15_000;
+
+export { eventDetailSchema, eventRecordSchema };
