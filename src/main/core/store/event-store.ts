@@ -93,6 +93,23 @@ const BROTLI_FAST = {
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_LGWIN]: 16 },
 };
 
+/** The record subscribers see for a newly stored item. */
+export function recordOf(item: IngestItem, id: number): EventRecord {
+  const e = item.event;
+  return {
+    id,
+    source: item.source,
+    type: e.type,
+    received_at: new Date(item.receivedAt).toISOString(),
+    occurred_at: iso(e.occurredAt),
+    subject: e.subject,
+    summary: e.summary,
+    verified: item.verified,
+    delivery_id: e.deliveryId!,
+    fields: e.fields,
+  };
+}
+
 export function compress(data: Buffer): Buffer {
   return zlib.brotliCompressSync(data, {
     params: { ...BROTLI_FAST.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
@@ -228,18 +245,7 @@ export function createEventStore(db: Database.Database) {
     return {
       id,
       duplicate: false,
-      record: {
-        id,
-        source: item.source,
-        type: e.type,
-        received_at: new Date(item.receivedAt).toISOString(),
-        occurred_at: iso(e.occurredAt),
-        subject: e.subject,
-        summary: e.summary,
-        verified: item.verified,
-        delivery_id: row.delivery_id,
-        fields: e.fields,
-      },
+      record: recordOf(item, id),
     };
   }
 

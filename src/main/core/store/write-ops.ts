@@ -19,9 +19,13 @@ export function createWriteOps(db: Database.Database, store: EventStore, retenti
     'subscription.create': (a: Parameters<typeof subscriptions.create>[0]) => subscriptions.create(a),
     'subscription.deactivate': (id: number) => subscriptions.deactivate(id),
     'subscription.saveCounts': (rows: Array<[number, number, number | null]>) => subscriptions.saveCounts(rows),
+    // Only ids go back: the main thread still holds the items and builds the records itself,
+    // which saves cloning every event's fields across threads a second time.
     append: (items: IngestItem[]) =>
       // Buffers arrive as Uint8Arrays after structured cloning.
-      store.append(items.map((i) => ({ ...i, body: Buffer.from(i.body.buffer, i.body.byteOffset, i.body.byteLength) }))),
+      store
+        .append(items.map((i) => ({ ...i, body: Buffer.from(i.body.buffer, i.body.byteOffset, i.body.byteLength) })))
+        .map((r) => ({ id: r.id, duplicate: r.duplicate })),
     recordRejection: (r: Omit<Rejection, 'id' | 'at'> & { at: number }) => store.recordRejection(r),
     retention: () => retention.run(),
     pragma: (statement: string) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Rejection } from '../../../shared/events';
 import type { Logger } from '../logger';
+import { recordOf } from './event-store';
 import type { AppendResult, IngestItem } from './event-store';
 import type { RetentionOptions } from './retention';
 import type { WireError, WriterInit, WriterResponse } from './writer-protocol';
@@ -98,7 +99,10 @@ export async function startWriter(file: string, retention: RetentionOptions, log
   const movedAside = await ready;
   return {
     movedAside,
-    append: (items) => call<AppendResult[]>('append', items),
+    append: async (items) => {
+      const results = await call<Array<{ id: number; duplicate: boolean }>>('append', items);
+      return results.map((r, i) => ({ ...r, record: r.duplicate ? null : recordOf(items[i]!, r.id) }));
+    },
     recordRejection: (r) => {
       call('recordRejection', r).catch((err: unknown) => logger.warn('could not log a rejection', { error: String(err) }));
     },

@@ -1,0 +1,279 @@
+// The renderer's only door to the core: one async function per route of the local API
+// (same origin, the HttpOnly session cookie does the auth), every answer parsed with the
+// shared zod contract, every failure an ApiError with the server's sentence. An Electron
+// preload may expose the same object as `window.tidingsApi`; then that is used instead.
+import { z } from 'zod';
+import {
+  actionDetailSchema,
+  actionsSchema,
+  clientChangeSchema,
+  clientsSchema,
+  correlationSchema,
+  deploymentsSchema,
+  eventDetailSchema,
+  eventPageSchema,
+  eventRecordSchema,
+  healthSchema,
+  hourlySchema,
+  pushesSchema,
+  secretChangeSchema,
+  sendTestSchema,
+  sourcesSchema,
+  STREAM_EVENT,
+} from '../shared/api';
+import type { EventRecord } from '../shared/events';
+import { ApiError, parseApiResponse } from './lib/response';
+import { seg, toQueryString } from './lib/query';
+import type { QueryValue } from './lib/query';
+
+export { ApiError } from './lib/response';
+
+// Answers that src/shared/api.ts has no schema for (yet); kept here, minimal and strict
+// about the fields the UI reads.
+const resendResultSchema = z.object({ status: z.number(), body: z.unknown() });
+const secretRemovalSchema = z.object({ removed: z.number(), remaining: z.number() });
+
+export type ResendResult = z.infer<typeof resendResultSchema>;
+export type SecretRemoval = z.infer<typeof secretRemovalSchema>;
+export type SendTestResult = z.infer<typeof sendTestSchema>;
+export type ClientChange = z.infer<typeof clientChangeSchema>;
+export type EventPage = z.infer<typeof eventPageSchema>;
+
+export interface EventQuery {
+  source?: string;
+  type?: string;
+  subject?: string;
+  verified?: boolean;
+  /** Events after this id, oldest first. */
+  after?: number;
+  /** Events before this id, newest first (paging back). */
+  before?: number;
+  since?: string;
+  until?: string;
+  /** Full-text search. */
+  q?: string;
+  /** At most 1000. */
+  limit?: number;
+}
+
+export type ActionStatusQuery = 'pending' | 'completed' | 'dismissed' | 'all';
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+
+export interface StreamOptions {
+  source?: string;
+  type?: string;
+  /** Replay every event since this ISO time, then continue live. */
+  since?: string;
+  /** The newest id the caller already has: events after it are fetched once the stream is open. */
+  after?: number;
+}
+
+export interface StreamHandlers {
+  /** New events; may repeat ones already delivered (after a reconnect), so dedupe by id. */
+  onEvents(events: EventRecord[]): void;
+  onStatus(status: StreamStatus, detail?: string): void;
+  onError(message: string): void;
+}
+
+const GAP_PAGE = 1000;
+const GAP_PAGES_MAX = 20;
+const RETRY_MAX_MS = 30_000;
+
+async function request<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
+  const label = `${method} ${path.split('?')[0]}`;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (e) {
+    throw new ApiError(0, e instanceof Error ? e.message : String(e));
+  }
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    throw new ApiError(res.status, `the answer to ${label} was cut off: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parseApiResponse(label, res.status, res.statusText, text, schema);
+}
+
+function eventQuery(q: EventQuery): Record<string, QueryValue> {
+  return {
+    source: q.source,
+    type: q.type,
+    subject: q.subject,
+    verified: q.verified,
+    after: q.after,
+    before: q.before,
+    since: q.since,
+    until: q.until,
+    q: q.q,
+    limit: q.limit,
+  };
+}
+
+function events(query: EventQuery = {}) {
+  return request('GET', `/api/events${toQueryString(eventQuery(query))}`, eventPageSchema);
+}
+
+/**
+ * Follow new events over Server-Sent Events. EventSource reconnects by itself and resumes
+ * with Last-Event-ID; when it gives up (the core restarted, or refused the request) this
+ * opens a new one with backoff and fetches what was missed through /api/events?after=.
+ * Returns a function that stops it.
+ */
+function stream(options: StreamOptions, handlers: StreamHandlers): () => void {
+  let closed = false;
+  let source: EventSource | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let lastId = options.after ?? null;
+  let gapFillOnOpen = options.after !== undefined;
+  const filter = { source: options.source, type: options.type };
+
+  const note = (id: number) => {
+    if (lastId === null || id > lastId) lastId = id;
+  };
+
+  async function gapFill(from: number) {
+    let after = from;
+    for (let page = 0; page < GAP_PAGES_MAX; page++) {
+      let result: EventPage;
+      try {
+        result = await events({ ...filter, after, limit: GAP_PAGE });
+      } catch (e) {
+        if (!closed) handlers.onError(`could not fetch the events missed while disconnected: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      if (closed) return;
+      for (const e of result.events) {
+        note(e.id);
+        after = Math.max(after, e.id);
+      }
+      if (result.events.length) handlers.onEvents(result.events);
+      if (result.events.length < GAP_PAGE) return;
+    }
+    handlers.onError('more events arrived while disconnected than the live list catches up on; reload the list to see them all');
+  }
+
+  function connect(url: string) {
+    if (closed) return;
+    handlers.onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+    const es = new EventSource(url);
+    source = es;
+    es.addEventListener('open', () => {
+      if (closed || source !== es) return;
+      attempt = 0;
+      handlers.onStatus('live');
+      if (gapFillOnOpen && lastId !== null) void gapFill(lastId);
+      gapFillOnOpen = false;
+    });
+    es.addEventListener(STREAM_EVENT, (message: MessageEvent<string>) => {
+      if (closed || source !== es) return;
+      let data: unknown;
+      try {
+        data = JSON.parse(message.data) as unknown;
+      } catch {
+        handlers.onError(`the live stream sent something that is not JSON (event ${message.lastEventId || '?'})`);
+        return;
+      }
+      const parsed = eventRecordSchema.safeParse(data);
+      if (!parsed.success) {
+        handlers.onError(`the live stream sent an event that does not match the API contract (event ${message.lastEventId || '?'})`);
+        return;
+      }
+      note(parsed.data.id);
+      handlers.onEvents([parsed.data]);
+    });
+    es.addEventListener('error', () => {
+      if (closed || source !== es) return;
+      if (es.readyState === EventSource.CLOSED) {
+        // EventSource gives up for good on an HTTP error or a wrong content type: retry with
+        // a fresh one (which cannot send Last-Event-ID), and fetch the gap on open instead.
+        es.close();
+        source = null;
+        const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt);
+        attempt++;
+        gapFillOnOpen = true;
+        handlers.onStatus('reconnecting', `retrying in ${Math.round(delay / 1000)} s`);
+        timer = setTimeout(() => connect(`/api/events/stream${toQueryString(filter)}`), delay);
+      } else {
+        handlers.onStatus('reconnecting');
+      }
+    });
+  }
+
+  connect(options.since ? `/api/events/replay/${seg(options.since)}` : `/api/events/stream${toQueryString(filter)}`);
+  return () => {
+    closed = true;
+    if (timer !== undefined) clearTimeout(timer);
+    source?.close();
+    source = null;
+  };
+}
+
+export const httpApi = {
+  health: () => request('GET', '/api/health', healthSchema),
+
+  events,
+  event: (id: number) => request('GET', `/api/events/${seg(id)}`, eventDetailSchema),
+  /** Re-post the stored raw request to a URL (e.g. a local dev server). */
+  resend: (id: number, url: string) => request('POST', `/api/events/${seg(id)}/resend`, resendResultSchema, { url }),
+  stream,
+
+  sources: () => request('GET', '/api/sources', sourcesSchema),
+  /** Replace the source's stored secrets with this one. */
+  setSecret: (source: string, value: string) => request('PUT', `/api/secrets/${seg(source)}`, secretChangeSchema, { value }),
+  /** Put a new secret in front; the old ones keep verifying until removed. */
+  rotateSecret: (source: string, value: string) =>
+    request('POST', `/api/secrets/${seg(source)}/rotate`, secretChangeSchema, { value }),
+  /** Remove one stored secret (by fingerprint) or all of them. */
+  removeSecret: (source: string, fingerprint?: string) =>
+    request('DELETE', `/api/secrets/${seg(source)}${toQueryString({ fingerprint })}`, secretRemovalSchema),
+  /** Send a signed sample webhook through the real receiver. */
+  sendTest: async (source: string): Promise<SendTestResult> => {
+    try {
+      return await request('POST', `/api/sources/${seg(source)}/test`, sendTestSchema);
+    } catch (e) {
+      // The core answers 502 with the ingest result when the receiver refused the sample.
+      const result = e instanceof ApiError ? sendTestSchema.safeParse(e.body) : null;
+      if (result?.success) return result.data;
+      throw e;
+    }
+  },
+
+  actions: (status: ActionStatusQuery = 'pending') => request('GET', `/api/actions${toQueryString({ status })}`, actionsSchema),
+  action: (id: number) => request('GET', `/api/actions/${seg(id)}`, actionDetailSchema),
+  completeAction: (id: number, note?: string) => request('POST', `/api/actions/${seg(id)}/complete`, actionDetailSchema, note ? { note } : {}),
+  dismissAction: (id: number, note?: string) => request('POST', `/api/actions/${seg(id)}/dismiss`, actionDetailSchema, note ? { note } : {}),
+  reopenAction: (id: number, note?: string) => request('POST', `/api/actions/${seg(id)}/reopen`, actionDetailSchema, note ? { note } : {}),
+
+  pushes: (query: { repo?: string; limit?: number } = {}) =>
+    request('GET', `/api/pushes${toQueryString({ repo: query.repo, limit: query.limit })}`, pushesSchema),
+  deployments: (query: { project?: string; limit?: number } = {}) =>
+    request('GET', `/api/deployments${toQueryString({ project: query.project, limit: query.limit })}`, deploymentsSchema),
+  correlate: (sha: string) => request('GET', `/api/correlate/${seg(sha)}`, correlationSchema),
+
+  hourly: (hours = 24) => request('GET', `/api/stats/hourly${toQueryString({ hours })}`, hourlySchema),
+
+  clients: () => request('GET', '/api/clients', clientsSchema),
+  connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),
+  disconnectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/disconnect`, clientChangeSchema),
+};
+
+export type TidingsApi = typeof httpApi;
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload, with the same functions as httpApi. */
+    tidingsApi?: TidingsApi;
+  }
+}
+
+export const api: TidingsApi = (typeof window !== 'undefined' && window.tidingsApi) || httpApi;
