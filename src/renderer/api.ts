@@ -2,6 +2,7 @@
 // (same origin, the HttpOnly session cookie does the auth), every answer parsed with the
 // shared zod contract, every failure an ApiError with the server's sentence. An Electron
 // preload may expose the same object as `window.tidingsApi`; then that is used instead.
+import './zod-jitless';
 import { z } from 'zod';
 import {
   actionDetailSchema,
@@ -65,19 +66,17 @@ export interface StreamOptions {
   type?: string;
   /** Replay every event since this ISO time, then continue live. */
   since?: string;
-  /** The newest id the caller already has: events after it are fetched once the stream is open. */
+  /** The newest id the caller already has: the stream starts with the events after it. */
   after?: number;
 }
 
 export interface StreamHandlers {
-  /** New events; may repeat ones already delivered (after a reconnect), so dedupe by id. */
+  /** New events, oldest first; dedupe by id all the same (a list may also hold them from a page). */
   onEvents(events: EventRecord[]): void;
   onStatus(status: StreamStatus, detail?: string): void;
   onError(message: string): void;
 }
 
-const GAP_PAGE = 1000;
-const GAP_PAGES_MAX = 20;
 const RETRY_MAX_MS = 30_000;
 
 async function request<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
@@ -123,10 +122,11 @@ function events(query: EventQuery = {}) {
 }
 
 /**
- * Follow new events over Server-Sent Events. EventSource reconnects by itself and resumes
- * with Last-Event-ID; when it gives up (the core restarted, or refused the request) this
- * opens a new one with backoff and fetches what was missed through /api/events?after=.
- * Returns a function that stops it.
+ * Follow new events over Server-Sent Events. The core catches a stream up from a cursor
+ * (`?after=`, or the Last-Event-ID header that EventSource sends when it reconnects by
+ * itself) before going live, with no gap and no duplicate. When EventSource gives up for
+ * good (an HTTP error, e.g. while the core restarts), this opens a new one with backoff,
+ * resuming after the last id it delivered. Returns a function that stops it.
  */
 function stream(options: StreamOptions, handlers: StreamHandlers): () => void {
   let closed = false;
@@ -134,33 +134,7 @@ function stream(options: StreamOptions, handlers: StreamHandlers): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   let lastId = options.after ?? null;
-  let gapFillOnOpen = options.after !== undefined;
   const filter = { source: options.source, type: options.type };
-
-  const note = (id: number) => {
-    if (lastId === null || id > lastId) lastId = id;
-  };
-
-  async function gapFill(from: number) {
-    let after = from;
-    for (let page = 0; page < GAP_PAGES_MAX; page++) {
-      let result: EventPage;
-      try {
-        result = await events({ ...filter, after, limit: GAP_PAGE });
-      } catch (e) {
-        if (!closed) handlers.onError(`could not fetch the events missed while disconnected: ${e instanceof Error ? e.message : String(e)}`);
-        return;
-      }
-      if (closed) return;
-      for (const e of result.events) {
-        note(e.id);
-        after = Math.max(after, e.id);
-      }
-      if (result.events.length) handlers.onEvents(result.events);
-      if (result.events.length < GAP_PAGE) return;
-    }
-    handlers.onError('more events arrived while disconnected than the live list catches up on; reload the list to see them all');
-  }
 
   function connect(url: string) {
     if (closed) return;
@@ -171,8 +145,6 @@ function stream(options: StreamOptions, handlers: StreamHandlers): () => void {
       if (closed || source !== es) return;
       attempt = 0;
       handlers.onStatus('live');
-      if (gapFillOnOpen && lastId !== null) void gapFill(lastId);
-      gapFillOnOpen = false;
     });
     es.addEventListener(STREAM_EVENT, (message: MessageEvent<string>) => {
       if (closed || source !== es) return;
@@ -188,28 +160,30 @@ function stream(options: StreamOptions, handlers: StreamHandlers): () => void {
         handlers.onError(`the live stream sent an event that does not match the API contract (event ${message.lastEventId || '?'})`);
         return;
       }
-      note(parsed.data.id);
+      if (lastId === null || parsed.data.id > lastId) lastId = parsed.data.id;
       handlers.onEvents([parsed.data]);
     });
     es.addEventListener('error', () => {
       if (closed || source !== es) return;
       if (es.readyState === EventSource.CLOSED) {
-        // EventSource gives up for good on an HTTP error or a wrong content type: retry with
-        // a fresh one (which cannot send Last-Event-ID), and fetch the gap on open instead.
+        // A fresh EventSource cannot send Last-Event-ID, so the cursor goes in the URL.
         es.close();
         source = null;
         const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt);
         attempt++;
-        gapFillOnOpen = true;
         handlers.onStatus('reconnecting', `retrying in ${Math.round(delay / 1000)} s`);
-        timer = setTimeout(() => connect(`/api/events/stream${toQueryString(filter)}`), delay);
+        timer = setTimeout(() => connect(`/api/events/stream${toQueryString({ ...filter, after: lastId })}`), delay);
       } else {
         handlers.onStatus('reconnecting');
       }
     });
   }
 
-  connect(options.since ? `/api/events/replay/${seg(options.since)}` : `/api/events/stream${toQueryString(filter)}`);
+  connect(
+    options.since
+      ? `/api/events/replay/${seg(options.since)}${toQueryString(filter)}`
+      : `/api/events/stream${toQueryString({ ...filter, after: options.after })}`,
+  );
   return () => {
     closed = true;
     if (timer !== undefined) clearTimeout(timer);

@@ -39,7 +39,7 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names the deps
+    // The caller names the dependencies, as with useEffect itself.
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -22,19 +22,19 @@ export function clientView(c: ClientStatusInfo): ClientView {
       state: 'problem',
       label: 'Needs update',
       tone: 'warn',
-      detail: `The Tidings entry in ${c.path} does not match this installation; Connect rewrites it.`,
+      detail: 'The Tidings entry in its config does not match this installation; Connect rewrites it.',
       canConnect: true,
       canDisconnect: true,
     };
   }
   if (c.connected) {
-    return { state: 'connected', label: 'Connected', tone: 'ok', detail: `Configured in ${c.path}`, canConnect: false, canDisconnect: true };
+    return { state: 'connected', label: 'Connected', tone: 'ok', detail: 'Tidings is in its MCP config.', canConnect: false, canDisconnect: true };
   }
   return {
     state: 'not-connected',
     label: 'Not connected',
     tone: 'neutral',
-    detail: c.exists ? `${c.path} has no Tidings entry yet.` : `${c.path} does not exist yet; Connect creates it.`,
+    detail: c.exists ? 'Its config has no Tidings entry yet.' : 'Its config file does not exist yet; Connect creates it.',
     canConnect: true,
     canDisconnect: false,
   };

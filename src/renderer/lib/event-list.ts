@@ -77,13 +77,14 @@ export function isFiltered(f: EventFilter): boolean {
 }
 
 /**
- * Whether a streamed event belongs in the list under this filter. Text search cannot be
- * judged here (the server's full-text index decides), so live updates pause while searching.
+ * Whether a streamed event belongs in the list under this filter. The stream itself filters
+ * by source and type (with the server's own type matching), so only what it cannot do is
+ * checked here. Text search cannot be judged here either (the server's full-text index
+ * decides), so live updates pause while searching.
  */
 export function matchesFilter(e: EventRecord, f: EventFilter): boolean {
   if (f.q.trim() !== '') return false;
   if (f.source && e.source !== f.source) return false;
-  if (f.type && e.type !== f.type) return false;
   if (f.verified === 'true' && !e.verified) return false;
   if (f.verified === 'false' && e.verified) return false;
   return true;

@@ -1,0 +1,129 @@
+// The dashboard shell: a header with the core's health, a left nav (arrow keys, or 1–5 from
+// anywhere outside a text field) and the five views. The events view stays mounted while
+// hidden, so the reader's place and the live stream survive a trip to another view.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { api } from './api';
+import { healthView } from './lib/health';
+import { isTypingTarget, moveTab, viewShortcut } from './lib/keys';
+import { errorMessage } from './lib/response';
+import { formatBytes, formatCount } from './lib/format';
+import { useInterval, useResource } from './components/hooks';
+import { Badge } from './components/Feedback';
+import { EventsView } from './views/EventsView';
+import { ActionsView } from './views/ActionsView';
+import { DeploymentsView } from './views/DeploymentsView';
+import { SourcesView } from './views/SourcesView';
+import { ConnectView } from './views/ConnectView';
+
+const VIEWS = [
+  { id: 'events', label: 'Live events', testId: 'nav-events' },
+  { id: 'actions', label: 'Stripe actions', testId: 'nav-actions' },
+  { id: 'deployments', label: 'Deployments', testId: 'nav-deployments' },
+  { id: 'sources', label: 'Sources & secrets', testId: 'nav-sources' },
+  { id: 'connect', label: 'Connect assistants', testId: 'nav-connect' },
+] as const;
+type ViewId = (typeof VIEWS)[number]['id'];
+
+function HealthBadge() {
+  const health = useResource(() => api.health(), []);
+  useInterval(health.reload, 10_000);
+  const view = healthView(health.data, health.error ? errorMessage(health.error) : null);
+  const h = health.data;
+  const title = h
+    ? `Tidings ${h.version} · ${formatCount(h.events)} events · database ${formatBytes(h.db_bytes)} · data in ${h.data_dir}`
+    : undefined;
+  return (
+    <div className="health" data-testid="health" data-status={health.error ? 'unreachable' : (h?.status ?? 'unknown')} role="status" aria-live="polite" title={title}>
+      <Badge tone={view.tone}>{view.label}</Badge>
+      {view.detail ? <span className={view.tone === 'ok' ? 'muted' : 'health-problem'}>{view.detail}</span> : null}
+      {h && view.tone === 'ok' ? <span className="muted">{formatCount(h.events)} events</span> : null}
+    </div>
+  );
+}
+
+export function App() {
+  const [view, setView] = useState<ViewId>('events');
+  const tabs = useRef<Array<HTMLButtonElement | null>>([]);
+  const index = VIEWS.findIndex((v) => v.id === view);
+
+  const select = useCallback((i: number, focus: boolean) => {
+    const target = VIEWS[i];
+    if (!target) return;
+    setView(target.id);
+    if (focus) tabs.current[i]?.focus();
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target as HTMLElement | null)) return;
+      const n = viewShortcut(e, VIEWS.length);
+      if (n === null) return;
+      e.preventDefault();
+      // Focus follows, so it never stays inside a view that just became hidden.
+      select(n - 1, true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select]);
+
+  const onNavKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const next = moveTab(e.key, index, VIEWS.length);
+    if (next === null) return;
+    e.preventDefault();
+    select(next, true);
+  };
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Tidings
+        </span>
+        <HealthBadge />
+      </header>
+      <nav className="app-nav" aria-label="Views">
+        <div role="tablist" aria-orientation="vertical" onKeyDown={onNavKey}>
+          {VIEWS.map((v, i) => (
+            <button
+              key={v.id}
+              ref={(el) => {
+                tabs.current[i] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${v.id}`}
+              aria-selected={v.id === view}
+              aria-controls={`panel-${v.id}`}
+              tabIndex={v.id === view ? 0 : -1}
+              className="nav-item"
+              onClick={() => select(i, false)}
+              data-testid={v.testId}
+              aria-keyshortcuts={String(i + 1)}
+            >
+              <span className="nav-key" aria-hidden="true">
+                {i + 1}
+              </span>
+              {v.label}
+            </button>
+          ))}
+        </div>
+        <p className="nav-hint">Keys: 1–5 switch views · ↑/↓ move in lists · Enter opens · Esc closes</p>
+      </nav>
+      <main className="app-main">
+        <div role="tabpanel" id="panel-events" aria-labelledby="tab-events" hidden={view !== 'events'} className="panel">
+          <EventsView active={view === 'events'} />
+        </div>
+        {view !== 'events' ? (
+          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} className="panel scroll">
+            {view === 'actions' ? <ActionsView /> : null}
+            {view === 'deployments' ? <DeploymentsView /> : null}
+            {view === 'sources' ? <SourcesView /> : null}
+            {view === 'connect' ? <ConnectView /> : null}
+          </div>
+        ) : null}
+      </main>
+    </div>
+  );
+}

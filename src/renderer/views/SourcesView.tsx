@@ -1,0 +1,352 @@
+// Sources & secrets: for each source, the URL to paste into the provider and where, its
+// secrets (count and fingerprints only: values are never shown once set), a test delivery,
+// and the deliveries it rejected with the reasons. Custom sources can be added by name.
+import { useCallback, useId, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../api';
+import type { SourceInfo } from '../../shared/api';
+import {
+  acceptsUnverified,
+  describeSecret,
+  pasteHint,
+  secretEnvName,
+  secretValueError,
+  sourceList,
+  sourceNameError,
+} from '../lib/sources';
+import { formatAgo, formatCount, formatDateTime, plural } from '../lib/format';
+import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
+import { CopyButton } from '../components/CopyButton';
+import { useAction, useNow, usePersistentState, useResource } from '../components/hooks';
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function SecretForm({ source, onChanged }: { source: SourceInfo; onChanged(): void }) {
+  // Uncontrolled on purpose: React mirrors a controlled input's value into the DOM's value
+  // attribute, and a secret should live in the page no longer than it takes to send it.
+  const input = useRef<HTMLInputElement>(null);
+  const [filled, setFilled] = useState(false);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const inputId = useId();
+  const hasSecret = !acceptsUnverified(source);
+  const save = useAction(async (mode: 'set' | 'rotate', value: string) => {
+    const result = mode === 'set' ? await api.setSecret(source.source, value) : await api.rotateSecret(source.source, value);
+    if (input.current) input.current.value = '';
+    setFilled(false);
+    onChanged();
+    return { mode, ...result };
+  });
+  const submit = (mode: 'set' | 'rotate') => (e?: FormEvent) => {
+    e?.preventDefault();
+    const value = input.current?.value ?? '';
+    const problem = secretValueError(value);
+    setInvalid(problem);
+    if (!problem) void save.run(mode, value);
+  };
+  const r = save.result;
+  return (
+    <form className="secret-form" onSubmit={submit('set')} autoComplete="off">
+      <label htmlFor={inputId}>{hasSecret ? 'New secret' : 'Secret'}</label>
+      <div className="row">
+        <input
+          id={inputId}
+          type="password"
+          autoComplete="new-password"
+          spellCheck={false}
+          ref={input}
+          onInput={(e) => {
+            setFilled(e.currentTarget.value !== '');
+            if (invalid) setInvalid(null);
+          }}
+          placeholder={source.provider === 'standard' ? 'whsec_…' : 'the signing secret you set at the provider'}
+          aria-describedby={`${inputId}-help`}
+          aria-invalid={invalid ? true : undefined}
+          data-testid="secret-input"
+        />
+        <button type="submit" className="button" disabled={save.pending || !filled} data-testid="secret-set" title="Replace every stored secret with this one">
+          Set
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={save.pending || !filled || !hasSecret}
+          onClick={() => submit('rotate')()}
+          data-testid="secret-rotate"
+          title={hasSecret ? 'Add in front; the old secrets keep verifying until removed' : 'Rotate needs an existing secret; use Set'}
+        >
+          Rotate
+        </button>
+      </div>
+      <p id={`${inputId}-help`} className="hint">
+        Set replaces the stored secrets. Rotate adds this one in front and keeps the old ones verifying, so deliveries signed with either pass
+        while you switch the provider over.
+      </p>
+      {invalid ? (
+        <p className="inline-error" role="alert">
+          {invalid}
+        </p>
+      ) : null}
+      <InlineError error={save.error} prefix="The secret was not saved" />
+      {r ? (
+        <p className="ok-text" role="status">
+          {r.mode === 'set' ? 'Saved' : 'Rotated'}: fingerprint <span className="mono">{r.fingerprint}</span>; {r.count}{' '}
+          {r.count === 1 ? 'secret verifies' : 'secrets verify'} {source.source} deliveries.
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function RemoveSecret({ source, fingerprint, removable, onChanged }: { source: string; fingerprint: string; removable: boolean; onChanged(): void }) {
+  const [confirming, setConfirming] = useState(false);
+  const remove = useAction(async () => {
+    const r = await api.removeSecret(source, fingerprint);
+    setConfirming(false);
+    onChanged();
+    return r;
+  });
+  return (
+    <li className="fingerprint">
+      <span className="mono" aria-label={`secret with fingerprint ${fingerprint}`}>
+        •••••••• {fingerprint}
+      </span>
+      {!removable ? (
+        <span className="hint">set in the environment; remove it there</span>
+      ) : confirming ? (
+        <>
+          <button type="button" className="button danger" disabled={remove.pending} onClick={() => void remove.run()}>
+            Remove {fingerprint}
+          </button>
+          <button type="button" className="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" className="link-button" onClick={() => setConfirming(true)} aria-label={`Remove the secret ${fingerprint}`}>
+          Remove
+        </button>
+      )}
+      <InlineError error={remove.error} prefix="Not removed" />
+    </li>
+  );
+}
+
+function SendTest({ source }: { source: string }) {
+  const send = useAction(() => api.sendTest(source));
+  const r = send.result;
+  const ok = r !== undefined && r.ingest_status >= 200 && r.ingest_status < 300;
+  return (
+    <div className="inline-action">
+      <button type="button" className="button" disabled={send.pending} onClick={() => void send.run()} data-testid="send-test">
+        {send.pending ? 'Sending…' : 'Send test event'}
+      </button>
+      <InlineError error={send.error} prefix="The test event was not sent" />
+      {r ? (
+        <p className={ok ? 'ok-text' : 'warn-text'} role="status" data-testid="send-test-result">
+          {ok
+            ? `Delivered through the receiver: HTTP ${r.ingest_status} ${JSON.stringify(r.ingest_response)}`
+            : `The receiver refused it: HTTP ${r.ingest_status} ${JSON.stringify(r.ingest_response)}`}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function SourceCard({ source, custom, now, onChanged, onForget }: {
+  source: SourceInfo;
+  custom: boolean;
+  now: number;
+  onChanged(): void;
+  onForget(name: string): void;
+}) {
+  const headingId = useId();
+  const unverified = acceptsUnverified(source);
+  const secret = source.secret;
+  return (
+    <article className="card source-card" data-testid="source-card" data-source={source.source} aria-labelledby={headingId}>
+      <header className="card-head">
+        <h2 id={headingId}>{source.source}</h2>
+        <Badge tone="neutral">{source.provider === 'standard' ? 'Standard Webhooks' : source.provider}</Badge>
+        {unverified ? <Badge tone="warn">accepts unverified</Badge> : <Badge tone="ok">verified</Badge>}
+        {custom && !source.stats && !source.secret ? (
+          <button type="button" className="link-button push-right" onClick={() => onForget(source.source)}>
+            Forget
+          </button>
+        ) : null}
+      </header>
+
+      {unverified ? (
+        <p className="warning" role="note">
+          <strong>No secret.</strong> This source accepts unsigned deliveries and stores them as unverified: anyone who knows the URL could send
+          it events. Set the signing secret below (the same one you give the provider).
+        </p>
+      ) : null}
+
+      <div className="url-row">
+        <span className="label">Webhook URL</span>
+        {source.url ? (
+          <>
+            <code className="url">{source.url}</code>
+            <CopyButton text={source.url} ariaLabel={`Copy the ${source.source} webhook URL`} />
+          </>
+        ) : (
+          <span className="muted">Known once the core lists this source (reload).</span>
+        )}
+      </div>
+      <p className="hint">Paste it into: {pasteHint(source.provider)}.</p>
+
+      <div className="secret-block">
+        <p>
+          <span className="label">Secret</span>{' '}
+          <span data-testid="secret-state">{describeSecret(secret)}</span>
+          {secret?.origin === 'env' || secret?.origin === 'env+store' ? (
+            <span className="muted"> · {secret.origin === 'env' ? 'from' : 'partly from'} {secretEnvName(source.source)}</span>
+          ) : null}
+          {secret?.updated_at ? <span className="muted"> · changed {formatAgo(secret.updated_at, now)}</span> : null}
+        </p>
+        {secret && secret.fingerprints.length > 0 ? (
+          <ul className="fingerprints" aria-label="Stored secrets (values hidden)">
+            {secret.fingerprints.map((f) => (
+              <RemoveSecret key={f} source={source.source} fingerprint={f} removable={secret.origin !== 'env'} onChanged={onChanged} />
+            ))}
+          </ul>
+        ) : null}
+        <SecretForm source={source} onChanged={onChanged} />
+      </div>
+
+      <div className="stats-row">
+        {source.stats ? (
+          <span>
+            {plural(source.stats.count, 'event')}
+            {source.stats.unverified ? ` (${formatCount(source.stats.unverified)} unverified)` : ''}
+            {source.stats.last_seen ? ` · last ${formatAgo(source.stats.last_seen, now)}` : ''}
+          </span>
+        ) : (
+          <span className="muted">No events yet.</span>
+        )}
+        <SendTest source={source.source} />
+      </div>
+
+      <section className="rejections" aria-label={`Recent rejections for ${source.source}`}>
+        <h3>Recent rejections</h3>
+        {source.rejections.length === 0 ? (
+          <p className="muted">No rejected deliveries. When a signature or timestamp fails, the reason shows here.</p>
+        ) : (
+          <table className="kv-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Delivery</th>
+              </tr>
+            </thead>
+            <tbody>
+              {source.rejections.map((r) => (
+                <tr key={r.id}>
+                  <td title={formatDateTime(r.at)}>{formatAgo(r.at, now)}</td>
+                  <td>{r.status}</td>
+                  <td>{r.reason}</td>
+                  <td className="mono">{r.delivery_id ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </article>
+  );
+}
+
+function AddSource({ existing, onAdd }: { existing: readonly string[]; onAdd(name: string): void }) {
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const id = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const n = name.trim();
+    const err = sourceNameError(n) ?? (existing.includes(n) ? `${n} is already listed.` : null);
+    setProblem(err);
+    if (err) return;
+    onAdd(n);
+    setName('');
+  };
+  return (
+    <form className="add-source" onSubmit={submit} noValidate>
+      <label htmlFor={id}>Add a custom source</label>
+      <div className="row">
+        <input
+          id={id}
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="my-app"
+          spellCheck={false}
+          autoCapitalize="none"
+          aria-describedby={`${id}-help`}
+          aria-invalid={problem ? true : undefined}
+        />
+        <button type="submit" className="button">
+          Add
+        </button>
+      </div>
+      <p id={`${id}-help`} className="hint">
+        Lowercase letters, digits, - and _. Any sender that signs with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) works.
+      </p>
+      {problem ? (
+        <p className="inline-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function SourcesView() {
+  const sources = useResource(() => api.sources(), []);
+  const [custom, setCustom] = usePersistentState<string[]>('tidings.customSources', [], isStringArray);
+  const now = useNow(30_000);
+  const listRef = useRef<HTMLDivElement>(null);
+  const all = sourceList(sources.data?.sources ?? [], custom);
+  const serverNames = new Set((sources.data?.sources ?? []).map((s) => s.source));
+
+  const add = useCallback(
+    (name: string) => {
+      setCustom([...custom.filter((c) => c !== name), name]);
+      requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`[data-source="${name}"] h2`)?.scrollIntoView({ block: 'center' }));
+    },
+    [custom, setCustom],
+  );
+  const forget = useCallback((name: string) => setCustom(custom.filter((c) => c !== name)), [custom, setCustom]);
+
+  return (
+    <section className="view" aria-labelledby="sources-heading">
+      <header className="view-head">
+        <h1 id="sources-heading">Sources &amp; secrets</h1>
+        <button type="button" className="button" onClick={sources.reload} disabled={sources.loading}>
+          Refresh
+        </button>
+      </header>
+      <InlineError error={sources.error} prefix="Could not load sources" />
+      {!sources.data && sources.loading ? <Spinner label="Loading sources…" /> : null}
+      {sources.data && sources.data.sources.length === 0 ? (
+        <EmptyState title="The core lists no sources yet.">
+          <p>That is unusual: github, stripe, vercel and slack are always accepted. Reload, or check the core with `tidings status`.</p>
+        </EmptyState>
+      ) : null}
+      <AddSource existing={all.map((s) => s.source)} onAdd={add} />
+      <div className="card-grid" ref={listRef}>
+        {all.map((s) => (
+          <SourceCard
+            key={s.source}
+            source={s}
+            custom={custom.includes(s.source) && !serverNames.has(s.source)}
+            now={now}
+            onChanged={sources.reload}
+            onForget={forget}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
