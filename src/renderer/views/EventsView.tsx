@@ -138,14 +138,14 @@ export function EventsView({ active }: { active: boolean }) {
 
   const sources = useResource(() => api.sources(), []);
   const hourly = useResource(() => api.hourly(24), []);
-  // Redraw the chart now and then while events arrive, at most every 10 s.
+  // Redraw the chart now and then while events arrive, at most every 2 s.
   const chartStale = useRef(false);
   useInterval(() => {
     if (chartStale.current) {
       chartStale.current = false;
       hourly.reload();
     }
-  }, 10_000);
+  }, 2_000);
   useInterval(hourly.reload, 300_000);
   useInterval(sources.reload, 120_000);
 

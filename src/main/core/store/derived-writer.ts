@@ -54,8 +54,8 @@ export function createDerivedWriter(db: Database.Database) {
       const d = deploymentFor(input);
       if (d) {
         const earlier = d.deployment_id ? deploymentStart.get(d.provider, d.deployment_id)?.started ?? null : null;
-        const started = earlier ?? at;
-        deployment.run({ event_id: eventId, ...d, started_at: started, duration_ms: at - started, at });
+        // Unknown until an earlier event of the same deployment says when it started.
+        deployment.run({ event_id: eventId, ...d, started_at: earlier ?? at, duration_ms: earlier === null ? null : at - earlier, at });
       }
 
       for (const draft of stripeActionsFor(input)) {

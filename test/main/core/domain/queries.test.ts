@@ -485,7 +485,7 @@ describe('deployments', () => {
     expect(c.push).toEqual({ repo: 'octo/app', branch: 'main', pusher: 'ada', head_sha: S_C2, at: iso(at(2 * HOUR)), event_id: expect.any(Number) });
     expect(c.commit).toEqual({ sha: S_C2, repo: 'octo/app', message: 'Fix typo', author: 'Grace Hopper', at: iso(at(2 * HOUR)) });
     expect(c.deployments.map((d) => [d.state, d.duration_ms, d.started_at, d.at])).toEqual([
-      ['created', 0, iso(created), iso(created)],
+      ['created', null, iso(created), iso(created)],
       ['succeeded', 42_000, iso(created), iso(created + 42_000)],
     ]);
     expect(c.verdict).toBe('abcd222 was pushed to main in octo/app by ada and deployed to production (succeeded, 42 s) at https://app-web-abc.vercel.app');

@@ -149,7 +149,7 @@ describe('derived views', () => {
     store.append([vercel('deployment.succeeded', 'succeeded', t0 + 42_000)]);
     const rows = db.prepare('SELECT state, duration_ms, commit_sha FROM deployments ORDER BY event_id').all();
     expect(rows).toEqual([
-      { state: 'created', duration_ms: 0, commit_sha: 'abc123' },
+      { state: 'created', duration_ms: null, commit_sha: 'abc123' },
       { state: 'succeeded', duration_ms: 42_000, commit_sha: 'abc123' },
     ]);
   });
