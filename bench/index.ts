@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { benchDisk, benchIngest } from './ingest';
 import { benchRecentEvents, benchToolMemory, benchWakeLatency } from './mcp';
+import { benchDashboard } from './dashboard';
 
 // Node's fetch keeps an abort listener per request on the SDK client's long-lived signal
 // until GC (nodejs/undici#5285); the warning is about the load generator, not the core.
@@ -46,6 +47,13 @@ if (!only || only === 'mcp') {
   const memory = await benchToolMemory();
   report.memory = memory;
   rows.push(['core RSS after 10k / 100k tool calls', `${fmt(memory.rss_mb[0]!)} MiB / ${fmt(memory.rss_mb[1]!)} MiB (${fmt(memory.perSecond, 0)} calls/s)`, `growth ${fmt(memory.growth, 2)}x, target <= 1.2x: ${verdict(memory.growth <= 1.2)}`]);
+}
+
+if (!only || only === 'dashboard') {
+  const ui = await benchDashboard();
+  report.dashboard = ui;
+  rows.push([`dashboard, ${ui.events} stored events`, `first rows after ${fmt(ui.first_rows_ms, 0)} ms (first contentful paint ${fmt(ui.first_contentful_paint_ms, 0)} ms), ${ui.rows_in_dom} rows in the DOM`, '']);
+  rows.push([`dashboard while ${fmt(ui.stream_rate, 0)} events/s stream in`, `${fmt(ui.fps, 0)} fps, frame p50 ${fmt(ui.frame_p50_ms)} ms, p99 ${fmt(ui.frame_p99_ms)} ms, ${ui.long_frames} frames over 50 ms`, '']);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -24,7 +24,7 @@ interface CoreProcess {
   stop(): Promise<void>;
 }
 
-async function startCoreProcess(dataDir: string): Promise<CoreProcess> {
+export async function startCoreProcess(dataDir: string): Promise<CoreProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), 'durable', dataDir, 'unused-secret'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -98,7 +98,7 @@ export async function benchWakeLatency(rounds = 300) {
 }
 
 /** A million-event data directory, built once and reused from bench/.cache. */
-function millionEventDir(count: number): string {
+export function millionEventDir(count: number): string {
   const dir = path.join(root, 'bench', '.cache', `events-${count}`);
   const marker = path.join(dir, 'complete');
   if (fs.existsSync(marker)) return dir;
