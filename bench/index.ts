@@ -42,7 +42,8 @@ if (!only || only === 'mcp') {
 
   const recent = await benchRecentEvents(Number(process.env.BENCH_EVENTS ?? 1_000_000));
   report.recent = recent;
-  rows.push([`get_recent_events, ${recent.events} stored`, `p50 ${fmt(recent.all.p50, 2)} ms, p99 ${fmt(recent.all.p99, 2)} ms; by source+type p99 ${fmt(recent.filtered.p99, 2)} ms`, `target p99 <= 5 ms: ${verdict(Math.max(recent.all.p99, recent.filtered.p99) <= 5)}`]);
+  rows.push([`get_recent_events, ${recent.events} stored, SDK client`, `p50 ${fmt(recent.all.p50, 2)} ms, p99 ${fmt(recent.all.p99, 2)} ms; by source+type p99 ${fmt(recent.filtered.p99, 2)} ms`, `target p99 <= 5 ms: ${verdict(Math.max(recent.all.p99, recent.filtered.p99) <= 5)}`]);
+  rows.push([`get_recent_events, ${recent.events} stored, lean HTTP client`, `p50 ${fmt(recent.lean.p50, 2)} ms, p99 ${fmt(recent.lean.p99, 2)} ms`, `target p99 <= 5 ms: ${verdict(recent.lean.p99 <= 5)}`]);
 
   const memory = await benchToolMemory();
   report.memory = memory;

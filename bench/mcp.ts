@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -134,13 +135,69 @@ export function millionEventDir(count: number): string {
   return dir;
 }
 
+/**
+ * A minimal MCP client over keep-alive HTTP: initialize, then tools/call, reading the SSE
+ * answer. Measures the core's side of a call without the SDK client's own overhead.
+ */
+async function leanClient(core: CoreProcess) {
+  const url = new URL(core.controlUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let session: string | undefined;
+  const rpc = (body: unknown) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const data = JSON.stringify(body);
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/mcp',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${core.token}`,
+            'content-length': Buffer.byteLength(data),
+            ...(session ? { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' } : {}),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  const init = await rpc({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'lean', version: '1' } } });
+  session = init.headers['mcp-session-id'] as string;
+  await rpc({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  let id = 1;
+  return {
+    async call(name: string, args: Record<string, unknown>) {
+      const r = await rpc({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name, arguments: args } });
+      if (r.status !== 200 || !r.text.includes('"result"')) throw new Error(`tools/call ${name}: ${r.status} ${r.text.slice(0, 200)}`);
+    },
+    close: () => agent.destroy(),
+  };
+}
+
 export async function benchRecentEvents(count = 1_000_000, calls = 2000) {
   const dir = millionEventDir(count);
   const core = await startCoreProcess(dir);
   const client = await connect(core);
   const all: number[] = [];
   const bySource: number[] = [];
+  const lean: number[] = [];
   try {
+    const raw = await leanClient(core);
+    for (let i = 0; i < calls; i++) {
+      const t0 = performance.now();
+      await raw.call('get_recent_events', { limit: 10 });
+      lean.push(performance.now() - t0);
+    }
+    raw.close();
     for (let i = 0; i < calls; i++) {
       const t0 = performance.now();
       await client.callTool({ name: 'get_recent_events', arguments: { limit: 10 } });
@@ -153,7 +210,7 @@ export async function benchRecentEvents(count = 1_000_000, calls = 2000) {
     await client.close();
     await core.stop();
   }
-  return { events: count, all: stats(all.slice(100)), filtered: stats(bySource.slice(100)) };
+  return { events: count, all: stats(all.slice(100)), filtered: stats(bySource.slice(100)), lean: stats(lean.slice(100)) };
 }
 
 export async function benchToolMemory(first = 10_000, second = 100_000, concurrency = 8) {
