@@ -49,6 +49,27 @@ function Correlation({ sha }: { sha: string }) {
   );
 }
 
+/** A push or deployment row: selecting it selects its commit. */
+function ShaRow({ sha, selected, matched, testId, onSelect, children, extra }: {
+  sha: string | null;
+  selected: boolean;
+  matched: boolean;
+  testId: string;
+  onSelect(sha: string): void;
+  children: React.ReactNode;
+  /** Shown under the button, outside it (links must not nest in a button). */
+  extra?: React.ReactNode;
+}) {
+  return (
+    <li className={`pair-row${selected ? ' selected' : ''}${matched ? ' matched' : ''}`}>
+      <button type="button" className="row-button" aria-pressed={selected} disabled={!sha} onClick={() => sha && onSelect(sha)} data-testid={testId} data-sha={sha ?? ''}>
+        {children}
+      </button>
+      {extra}
+    </li>
+  );
+}
+
 function PushRow({ push, deployment, selected, matched, now, onSelect }: {
   push: PushInfo;
   deployment: DeploymentInfo | null;
@@ -59,16 +80,7 @@ function PushRow({ push, deployment, selected, matched, now, onSelect }: {
 }) {
   const sha = push.head_sha;
   return (
-    <li className={`pair-row${selected ? ' selected' : ''}${matched ? ' matched' : ''}`}>
-      <button
-        type="button"
-        className="row-button"
-        aria-pressed={selected}
-        disabled={!sha}
-        onClick={() => sha && onSelect(sha)}
-        data-testid="push-row"
-        data-sha={sha ?? ''}
-      >
+    <ShaRow sha={sha} selected={selected} matched={matched} testId="push-row" onSelect={onSelect}>
         <span className="row-line">
           <strong>{push.repo}</strong>
           <span className="muted">{push.branch ?? 'tag/other ref'}</span>
@@ -88,8 +100,7 @@ function PushRow({ push, deployment, selected, matched, now, onSelect }: {
             {push.pusher ? ` by ${push.pusher}` : ''} · <time dateTime={push.at}>{formatAgo(push.at, now)}</time>
           </span>
         </span>
-      </button>
-    </li>
+    </ShaRow>
   );
 }
 
@@ -101,17 +112,16 @@ function DeploymentRow({ deployment: d, selected, matched, now, onSelect }: {
   onSelect(sha: string): void;
 }) {
   const sha = d.commit_sha;
+  const url = d.url ? (d.url.startsWith('http') ? d.url : `https://${d.url}`) : null;
   return (
-    <li className={`pair-row${selected ? ' selected' : ''}${matched ? ' matched' : ''}`}>
-      <button
-        type="button"
-        className="row-button"
-        aria-pressed={selected}
-        disabled={!sha}
-        onClick={() => sha && onSelect(sha)}
-        data-testid="deployment-row"
-        data-sha={sha ?? ''}
-      >
+    <ShaRow sha={sha} selected={selected} matched={matched} testId="deployment-row" onSelect={onSelect} extra={url ? (
+        <span className="row-extra">
+          <a href={url} target="_blank" rel="noopener noreferrer" className="ellipsis">
+            {d.url}
+          </a>
+          <CopyButton text={url} className="link-button" ariaLabel={`Copy the URL of ${d.project}`} />
+        </span>
+      ) : null}>
         <span className="row-line">
           <strong>{d.project}</strong>
           <span className="muted">{d.environment ?? 'preview'}</span>
@@ -123,16 +133,7 @@ function DeploymentRow({ deployment: d, selected, matched, now, onSelect }: {
           <span>{formatDuration(d.duration_ms)}</span>
           <time dateTime={d.at}>{formatAgo(d.at, now)}</time>
         </span>
-      </button>
-      {d.url ? (
-        <span className="row-extra">
-          <a href={d.url.startsWith('http') ? d.url : `https://${d.url}`} target="_blank" rel="noopener noreferrer" className="ellipsis">
-            {d.url}
-          </a>
-          <CopyButton text={d.url.startsWith('http') ? d.url : `https://${d.url}`} className="link-button" ariaLabel={`Copy the URL of ${d.project}`} />
-        </span>
-      ) : null}
-    </li>
+    </ShaRow>
   );
 }
 

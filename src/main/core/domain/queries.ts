@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { EventRecord } from '../../../shared/events';
 import { toRecord } from '../store/event-store';
+import type { ActionStatus } from './stripe-actions';
 
 export class QueryError extends Error {
   constructor(message: string) {
@@ -80,7 +81,7 @@ export type ActionStatusFilter = 'pending' | 'completed' | 'dismissed' | 'all';
 export interface ActionRecord {
   id: number;
   action_type: string;
-  status: string;
+  status: ActionStatus;
   customer_id: string | null;
   customer_email: string | null;
   amount: number | null;

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE } from '../present';
+import { pushSchema } from '../../../../shared/api';
 
 export function registerGetRecentPushesTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -12,18 +13,7 @@ export function registerGetRecentPushesTool(server: McpServer, deps: McpDeps): v
     description: 'The newest git pushes GitHub reported, with branch, head commit SHA, message and pusher.',
     input: { repo: z.string().min(3).max(200).optional(), limit: z.number().int().min(1).max(200).default(10) },
     output: {
-      pushes: z.array(
-        z.object({
-          event_id: z.number(),
-          repo: z.string(),
-          branch: z.string().nullable(),
-          head_sha: z.string().nullable(),
-          pusher: z.string().nullable(),
-          commit_count: z.number(),
-          message: z.string().nullable(),
-          at: z.string(),
-        }),
-      ),
+      pushes: z.array(pushSchema),
     },
     annotations: READ_ONLY,
     run: ({ repo, limit }) => {
