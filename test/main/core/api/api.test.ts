@@ -209,3 +209,30 @@ describe('client set-up and resend', () => {
     }
   });
 });
+
+describe('the stream router on its own', () => {
+  it('sends keep-alive comments while idle', async () => {
+    const express = (await import('express')).default;
+    const { createStreamRouter } = await import('../../../../src/main/core/api/stream');
+    const app = express().use('/api', createStreamRouter({ store: core.store, bus: core.bus, keepAliveMs: 50 }));
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events/stream`);
+      const reader = res.body!.getReader();
+      let text = '';
+      const deadline = Date.now() + 2000;
+      while (!/: keep-alive[^\n]*\n\n[\s\S]*: keep-alive/.test(text) && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      expect(text.match(/^: keep-alive /gm)?.length).toBeGreaterThanOrEqual(2);
+      expect(text).toMatch(/^retry: \d+/m);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
