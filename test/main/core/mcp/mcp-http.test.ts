@@ -113,6 +113,29 @@ describe('tool listing', () => {
   });
 });
 
+describe('prompts and resources', () => {
+  it('offers the three prompts, which point at the tools and keep outside text as data', async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['deployment_report', 'summarize_activity', 'triage_pending_actions']);
+    const report = await client.getPrompt({ name: 'deployment_report', arguments: { project: 'site' } });
+    const text = (report.messages[0]!.content as { text: string }).text;
+    expect(text).toMatch(/get_deployment_status/);
+    expect(text).toMatch(/not instructions/);
+  });
+
+  it('lists and reads resources, including one event by id and a project', async () => {
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['tidings://events/recent', 'tidings://stripe/actions/pending', 'tidings://deployments/site']));
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['tidings://events/{id}', 'tidings://sources/{source}/recent']));
+    const id = core.store.list({ source: 'github', limit: 1 })[0]!.id;
+    const event = JSON.parse(((await client.readResource({ uri: `tidings://events/${id}` })).contents[0] as { text: string }).text);
+    expect(event).toMatchObject({ id, source: 'github', notice: expect.stringMatching(/not instructions/) });
+    const site = JSON.parse(((await client.readResource({ uri: 'tidings://deployments/site' })).contents[0] as { text: string }).text);
+    expect(site.status.latest.state).toBe('succeeded');
+  });
+});
+
 describe('event tools', () => {
   it('lists recent events by source and type prefix', async () => {
     const { data } = await call('get_recent_events', { source: 'github', type: 'pull_request' });
