@@ -45,6 +45,20 @@ function HealthBadge() {
 
 export function App() {
   const [view, setView] = useState<ViewId>('events');
+  // `#/events/<id>` (a notification or the tray's recent events) opens that event.
+  const [openEvent, setOpenEvent] = useState<{ id: number; seq: number } | null>(null);
+  useEffect(() => {
+    let seq = 0;
+    const follow = () => {
+      const m = /^#\/events\/(\d+)$/.exec(window.location.hash);
+      if (!m) return;
+      setView('events');
+      setOpenEvent({ id: Number(m[1]), seq: ++seq });
+    };
+    follow();
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const index = VIEWS.findIndex((v) => v.id === view);
 
@@ -114,7 +128,7 @@ export function App() {
       </nav>
       <main className="app-main">
         <div role="tabpanel" id="panel-events" aria-labelledby="tab-events" hidden={view !== 'events'} className="panel">
-          <EventsView active={view === 'events'} />
+          <EventsView active={view === 'events'} open={openEvent} />
         </div>
         {view !== 'events' ? (
           <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} className="panel scroll">

@@ -175,6 +175,13 @@ describe('the dashboard in Chromium', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual([before, ...missed, after]);
   }, 60_000);
 
+  it('opens the event a notification points at (#/events/<id>)', async () => {
+    const id = await sendGithub('ping', { zen: 'open me from a notification', hook_id: 42 });
+    await page.getByTestId('nav-deployments').click();
+    await page.evaluate(`window.location.hash = '#/events/${id}'`);
+    await expect.poll(() => page.getByTestId('event-detail').textContent()).toMatch(/open me from a notification/);
+  });
+
   it('looks right in both themes (screenshots)', async () => {
     await page.getByTestId('nav-connect').click();
     await page.getByTestId('client-card').first().waitFor();

@@ -107,7 +107,7 @@ function SendTestButton({ source }: { source: string }) {
   );
 }
 
-export function EventsView({ active }: { active: boolean }) {
+export function EventsView({ active, open }: { active: boolean; open?: { id: number; seq: number } | null }) {
   // Filters: what the inputs show, and (debounced) what the list is loaded with.
   const [filterInput, setFilterInput] = useState<EventFilter>(EMPTY_FILTER);
   // Debounce the strings themselves: a new object every render would never settle.
@@ -132,6 +132,9 @@ export function EventsView({ active }: { active: boolean }) {
   const [activeId, setActiveId] = useState<number | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [resendUrl, setResendUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (open) setSelectedId(open.id);
+  }, [open]);
   const listRef = useRef<VirtualListHandle>(null);
   const [dayStart, setDayStart] = useState(startOfToday);
   useInterval(() => setDayStart(startOfToday()), 60_000);
