@@ -1,9 +1,9 @@
 // Where the core's settings come from, in order of precedence: command-line flags, then
 // TIDINGS_* environment variables, then config.json in the data directory, then defaults.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { readTextIfExists } from './read-text';
 
 export const DEFAULT_INGEST_PORT = 8787;
 export const DEFAULT_CONTROL_PORT = 8788;
@@ -92,13 +92,8 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
 
 export function readConfigFile(dataDir: string): ConfigFile {
   const file = path.join(dataDir, 'config.json');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
+  const text = readTextIfExists(file);
+  if (text === null) return {};
   let json: unknown;
   try {
     json = JSON.parse(text);

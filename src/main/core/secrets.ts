@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readTextIfExists } from './read-text';
 
 export interface StoredSecret {
   value: string;
@@ -34,13 +35,8 @@ export const MAX_SECRETS_PER_SOURCE = 5;
 export function createFileSecretBackend(file: string): SecretBackend {
   return {
     load() {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-        throw err;
-      }
+      const text = readTextIfExists(file);
+      if (text === null) return {};
       const parsed = fileSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(`secrets: ${file} is not in the expected format; fix or remove it`);
       return parsed.data;

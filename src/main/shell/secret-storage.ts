@@ -17,6 +17,7 @@ import type { SafeStorage } from 'electron';
 import { z } from 'zod';
 import { createFileSecretBackend, MAX_SECRETS_PER_SOURCE } from '../core/secrets';
 import type { SecretBackend, StoredSecret } from '../core/secrets';
+import { readTextIfExists } from '../core/read-text';
 
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
 type Secrets = Record<string, StoredSecret[]>;
@@ -98,13 +99,8 @@ export function createSafeStorageBackend(options: {
     writeAtomic(file, `${JSON.stringify({ format: FORMAT, data })}\n`);
   };
   const readEncrypted = (): Secrets => {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
+    const text = readTextIfExists(file);
+    if (text === null) return {};
     try {
       const envelope = envelopeSchema.parse(JSON.parse(text));
       return secretsSchema.parse(JSON.parse(safeStorage.decryptString(Buffer.from(envelope.data, 'base64'))));
