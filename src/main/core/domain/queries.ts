@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { EventRecord } from '../../../shared/events';
 import { toRecord } from '../store/event-store';
 import type { ActionStatus } from './stripe-actions';
+import type { DeploymentRow as DerivedDeployment } from './deployments';
 
 export class QueryError extends Error {
   constructor(message: string) {
@@ -131,15 +132,10 @@ export interface RecentPush {
   at: string;
 }
 
-export interface Deployment {
-  event_id: number;
+/** A stored deployment row as the tools show it: the derived row plus when and how long. */
+export interface Deployment extends Omit<DerivedDeployment, 'provider'> {
   provider: string;
-  project: string;
-  deployment_id: string | null;
-  url: string | null;
-  state: string;
-  environment: string | null;
-  commit_sha: string | null;
+  event_id: number;
   duration_ms: number | null;
   started_at: string | null;
   at: string;
