@@ -56,6 +56,7 @@ describe('crash safety', () => {
       expect(lost).toEqual([]);
       const pushes = core.db.prepare('SELECT count(*) AS n FROM gh_pushes').get() as { n: number };
       expect(pushes.n).toBe(rows.length);
+      expect(core.store.sources().find((s) => s.source === 'github')?.count).toBe(rows.length);
       expect(core.db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       await core.close();

@@ -158,10 +158,14 @@ export function createEventStore(db: Database.Database) {
   const insertFts = db.prepare('INSERT INTO events_fts(rowid, text) VALUES (?, ?)');
   const getById = db.prepare<[number], DetailRow>(`SELECT * FROM events WHERE id = ?`);
   const maxIdStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
-  const countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
-  const sourcesStmt = db.prepare<[], { source: string; count: number; unverified: number; first: number; last: number }>(`
-    SELECT source, count(*) AS count, sum(verified = 0) AS unverified, min(received_at) AS first, max(received_at) AS last
-    FROM events GROUP BY source ORDER BY last DESC`);
+  const countStmt = db.prepare<[], { n: number | null }>('SELECT sum(count) AS n FROM source_stats');
+  const countSource = db.prepare(`
+    INSERT INTO source_stats (source, count, unverified, first_seen, last_seen) VALUES (?, 1, ?, ?, ?)
+    ON CONFLICT(source) DO UPDATE SET count = count + 1, unverified = unverified + excluded.unverified,
+      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`);
+  const sourcesStmt = db.prepare<[], { source: string; count: number; unverified: number; first: number; last: number }>(
+    'SELECT source, count, unverified, first_seen AS first, last_seen AS last FROM source_stats ORDER BY last_seen DESC',
+  );
   const searchStmt = db.prepare<[string, number], EventRow>(`
     SELECT ${LIST_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
     FROM events_fts f JOIN events e ON e.id = f.rowid
@@ -233,6 +237,7 @@ export function createEventStore(db: Database.Database) {
       return { id: existing!.id, duplicate: true, record: null };
     }
     const id = inserted.id;
+    countSource.run(item.source, item.verified ? 0 : 1, item.receivedAt, item.receivedAt);
     if (item.searchText) insertFts.run(id, item.searchText);
     derived.apply(id, {
       provider: item.provider,
@@ -314,7 +319,7 @@ export function createEventStore(db: Database.Database) {
     },
 
     count(): number {
-      return countStmt.get()!.n;
+      return countStmt.get()?.n ?? 0;
     },
 
     recordRejection(r: Omit<Rejection, 'id' | 'at'> & { at: number }): void {

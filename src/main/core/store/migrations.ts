@@ -164,6 +164,21 @@ const steps: Step[] = [
       );
     `);
   },
+  // 3: per-source counts kept as events arrive and are pruned, so "which sources, how many"
+  // (health, get_event_sources, the dashboard) is a read of a few rows, not a table scan.
+  (db) => {
+    db.exec(`
+      CREATE TABLE source_stats (
+        source     TEXT PRIMARY KEY,
+        count      INTEGER NOT NULL,
+        unverified INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL
+      );
+      INSERT INTO source_stats (source, count, unverified, first_seen, last_seen)
+        SELECT source, count(*), sum(verified = 0), min(received_at), max(received_at) FROM events GROUP BY source;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -22,13 +22,25 @@ export function createRetention(db: Database.Database, logger: Logger, options: 
     'SELECT id FROM events WHERE received_at < ? ORDER BY id LIMIT ?',
   );
   const oldest = db.prepare<[number], { id: number }>('SELECT id FROM events ORDER BY id LIMIT ?');
-  const deleteEvent = db.prepare('DELETE FROM events WHERE id = ?');
+  const deleteEvent = db.prepare<[number], { source: string; verified: number }>('DELETE FROM events WHERE id = ? RETURNING source, verified');
   const deleteFts = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+  // source_stats follows the events it counts, in the same transaction.
+  const uncount = db.prepare('UPDATE source_stats SET count = count - 1, unverified = unverified - ? WHERE source = ?');
+  const refreshFirst = db.prepare(`
+    UPDATE source_stats SET first_seen = coalesce((SELECT received_at FROM events WHERE source = @source ORDER BY id LIMIT 1), first_seen)
+    WHERE source = @source`);
+  const dropEmpty = db.prepare('DELETE FROM source_stats WHERE count <= 0');
   const removeIds = db.transaction((ids: number[]) => {
+    const touched = new Set<string>();
     for (const id of ids) {
       deleteFts.run(id);
-      deleteEvent.run(id);
+      const gone = deleteEvent.get(id);
+      if (!gone) continue;
+      uncount.run(gone.verified ? 0 : 1, gone.source);
+      touched.add(gone.source);
     }
+    for (const source of touched) refreshFirst.run({ source });
+    dropEmpty.run();
   });
   const usedBytes = () => {
     const pageSize = db.pragma('page_size', { simple: true }) as number;

@@ -46,6 +46,7 @@ describe('appending', () => {
     expect(results[2]!.id).toBe(results[0]!.id);
     expect(results[1]!.id).toBeGreaterThan(results[0]!.id);
     expect(store.count()).toBe(2);
+    expect(store.sources()).toEqual([expect.objectContaining({ source: 'demo', count: 2, unverified: 0 })]);
   });
 
   it('keeps the exact body bytes and headers, compressed on disk', () => {
@@ -166,6 +167,8 @@ describe('retention', () => {
     const retention = createRetention(db, createLogger({ stderr: false }), { maxAgeDays: 30, maxBytes: 1e12 });
     expect(await retention.run()).toBe(2);
     expect(store.count()).toBe(1);
+    const scanned = db.prepare('SELECT source, count(*) AS count, min(received_at) AS first FROM events GROUP BY source').all();
+    expect(store.sources().map((s) => ({ source: s.source, count: s.count, first: Date.parse(s.first_seen!) }))).toEqual(scanned);
     const action = db.prepare('SELECT event_id FROM stripe_actions').get() as { event_id: number | null };
     expect(action.event_id).toBeNull();
     expect(store.search('event number', 10)).toHaveLength(1);
