@@ -69,6 +69,8 @@ interface DetailRow extends EventRow {
 
 const LIST_COLUMNS = 'id, source, type, delivery_id, received_at, occurred_at, subject, summary, verified, fields';
 const MAX_REJECTIONS = 500;
+/** More than the events one group commit can reorder (see group-commit.ts, maxBatch 512). */
+const ID_ORDER_MARGIN = 2048;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -157,6 +159,7 @@ export function createEventStore(db: Database.Database) {
   );
   const insertFts = db.prepare('INSERT INTO events_fts(rowid, text) VALUES (?, ?)');
   const getById = db.prepare<[number], DetailRow>(`SELECT * FROM events WHERE id = ?`);
+  const firstIdSince = db.prepare<[number], { id: number }>('SELECT id FROM events WHERE received_at >= ? ORDER BY received_at LIMIT 1');
   const maxIdStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
   const countStmt = db.prepare<[], { n: number | null }>('SELECT sum(count) AS n FROM source_stats');
   const countSource = db.prepare(`
@@ -262,7 +265,17 @@ export function createEventStore(db: Database.Database) {
       return appendBatch(items);
     },
 
-    list(q: EventQuery): EventRecord[] {
+    list(query: EventQuery): EventRecord[] {
+      let q = query;
+      const ascending = (q.order ?? (q.afterId !== undefined ? 'asc' : 'desc')) === 'asc';
+      if (q.since !== undefined && ascending) {
+        // Walking ids from the start to find recent times scans the whole table; the time
+        // index gives a starting id instead. Ids follow commit order and times arrival order,
+        // which differ by at most a few batches, hence the margin; the time filter stays.
+        const first = firstIdSince.get(q.since)?.id;
+        if (first === undefined) return [];
+        q = { ...q, afterId: Math.max(q.afterId ?? 0, first - 1 - ID_ORDER_MARGIN), order: 'asc' };
+      }
       const { stmt, params } = listStatement(q);
       return (stmt.all(...params) as EventRow[]).map(toRecord);
     },

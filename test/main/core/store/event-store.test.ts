@@ -84,6 +84,19 @@ describe('querying', () => {
     expect(after.map((e) => e.id)).toEqual(all.slice(0, -1).map((e) => e.id).reverse());
   });
 
+  it('finds events since a time exactly, even when commit order and arrival order differ', () => {
+    const t = Date.now();
+    store.append([
+      item({ receivedAt: t - 60_000 }),
+      item({ receivedAt: t + 5 }), // arrived after the cut, committed first
+      item({ receivedAt: t - 1 }), // arrived just before the cut, committed later
+      item({ receivedAt: t }),
+    ]);
+    const since = store.list({ since: t, order: 'asc', limit: 10 });
+    expect(since.map((e) => Date.parse(e.received_at) - t)).toEqual([5, 0]);
+    expect(store.list({ since: t + 60_000, order: 'asc', limit: 10 })).toEqual([]);
+  });
+
   it('searches words across summaries and payload text, safely for any input', () => {
     store.append([item({ searchText: 'Fix the flaky login test' }), item({ searchText: 'Add billing page' })]);
     expect(store.search('flaky login', 10).map((e) => e.summary)).toHaveLength(1);
