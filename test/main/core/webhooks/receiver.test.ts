@@ -1,7 +1,7 @@
 // The ingest listener end to end: real HTTP into a real core with a real SQLite file,
 // signatures made by the providers' own libraries.
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import Stripe from 'stripe';
@@ -99,9 +99,14 @@ describe('GitHub deliveries', () => {
     expect(String(res.body.error)).toMatch(/signature/);
     const after = await api<{ events: EventRecord[] }>(core, 'GET', '/api/events?source=github&limit=1000');
     expect(after.body.events.length).toBe(before.body.events.length);
-    const rejections = await api<{ rejections: Rejection[] }>(core, 'GET', '/api/rejections?source=github');
-    const logged = rejections.body.rejections.find((r) => r.delivery_id === delivery);
-    expect(logged?.status).toBe(401);
+    // The rejection log is written after the answer (best effort), so it may lag the 401.
+    const logged = await vi.waitFor(async () => {
+      const rejections = await api<{ rejections: Rejection[] }>(core, 'GET', '/api/rejections?source=github');
+      const found = rejections.body.rejections.find((r) => r.delivery_id === delivery);
+      if (!found) throw new Error('rejection not logged yet');
+      return found;
+    });
+    expect(logged.status).toBe(401);
     expect(JSON.stringify(logged)).not.toContain(GITHUB_SECRET);
   });
 
