@@ -21,6 +21,7 @@ export const healthSchema = z.object({
   store_warning: z.string().nullable(),
   secrets_backend: z.string(),
   commits: z.object({ batches: z.number(), committed: z.number(), queued: z.number() }),
+  outbound: z.object({ targets: z.number(), enabled: z.number(), pending: z.number(), dead: z.number() }),
 });
 export type HealthInfo = z.infer<typeof healthSchema>;
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/main/core/config';
 import type { ConfigOverrides } from '../../src/main/core/config';
 import { createLogger } from '../../src/main/core/logger';
 import { startCore } from '../../src/main/core/start-core';
-import type { Core } from '../../src/main/core/start-core';
+import type { Core, StartCoreOptions } from '../../src/main/core/start-core';
 
 export function tempDir(prefix = 'tidings-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -21,6 +21,7 @@ export interface TestCore extends Core {
 export async function startTestCore(
   overrides: ConfigOverrides = {},
   env: NodeJS.ProcessEnv = {},
+  extra: Pick<StartCoreOptions, 'resolve'> = {},
 ): Promise<TestCore> {
   const dataDir = overrides.dataDir ?? tempDir();
   const config = loadConfig({ port: 0, controlPort: 0, ...overrides, dataDir }, env);
@@ -29,6 +30,7 @@ export async function startTestCore(
     mode: 'serve',
     env,
     logger: createLogger({ dir: path.join(dataDir, 'logs'), stderr: false }),
+    ...extra,
   });
   return Object.assign(core, { ingestUrl: core.runtime.ingest_url, controlUrl: core.runtime.control_url });
 }

@@ -247,6 +247,7 @@ const health = (patch: Partial<HealthInfo>): HealthInfo => ({
   store_warning: null,
   secrets_backend: 'file',
   commits: { batches: 0, committed: 0, queued: 0 },
+  outbound: { targets: 0, enabled: 0, pending: 0, dead: 0 },
   ...patch,
 });
 

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists } from './read-text';
+import { DEFAULT_POLICY } from './outbound/policy';
+import type { RetryPolicy } from './outbound/policy';
 
 export const DEFAULT_INGEST_PORT = 8787;
 export const DEFAULT_CONTROL_PORT = 8788;
@@ -29,6 +31,18 @@ const fileSchema = z
       .optional(),
     publicUrl: z.string().url().optional(),
     mcpSessionIdleMinutes: z.number().positive().optional(),
+    outbound: z
+      .object({
+        timeoutSeconds: z.number().positive().max(120).optional(),
+        /** Seconds to wait after each failed attempt; past the end, dead-lettered. */
+        retrySchedule: z.array(z.number().nonnegative()).min(1).max(50).optional(),
+        /** The same for local targets; the last step repeats until localMaxAgeHours. */
+        localRetrySchedule: z.array(z.number().nonnegative()).min(1).max(50).optional(),
+        localMaxAgeHours: z.number().positive().optional(),
+        disableAfterHours: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -47,6 +61,7 @@ export interface CoreConfig {
   publicUrl: string | null;
   /** MCP sessions with no open request for this long are closed. */
   mcpSessionIdleMs: number;
+  outbound: { timeoutMs: number; policy: RetryPolicy };
 }
 
 export interface ConfigOverrides {
@@ -58,6 +73,7 @@ export interface ConfigOverrides {
   retention?: Partial<CoreConfig['retention']> | undefined;
   publicUrl?: string | undefined;
   mcpSessionIdleMs?: number | undefined;
+  outbound?: { timeoutMs?: number; policy?: Partial<RetryPolicy> } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +124,23 @@ export function readConfigFile(dataDir: string): ConfigFile {
   return parsed.data;
 }
 
+function outboundConfig(file: NonNullable<ConfigFile['outbound']>, overrides: NonNullable<ConfigOverrides['outbound']>): CoreConfig['outbound'] {
+  const seconds = (list: number[] | undefined) => list?.map((n) => n * 1000);
+  const hours = (n: number | undefined) => (n === undefined ? undefined : n * 3600_000);
+  const fromFile: Partial<RetryPolicy> = Object.fromEntries(
+    Object.entries({
+      schedule: seconds(file.retrySchedule),
+      localSchedule: seconds(file.localRetrySchedule),
+      localMaxAgeMs: hours(file.localMaxAgeHours),
+      disableAfterMs: hours(file.disableAfterHours),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    timeoutMs: overrides.timeoutMs ?? (file.timeoutSeconds ?? 10) * 1000,
+    policy: { ...DEFAULT_POLICY, ...fromFile, ...overrides.policy },
+  };
+}
+
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const dataDir = resolveDataDir(overrides.dataDir, env);
   const file = readConfigFile(dataDir);
@@ -128,5 +161,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     publicUrl: overrides.publicUrl ?? env.TIDINGS_PUBLIC_URL ?? file.publicUrl ?? null,
     mcpSessionIdleMs: overrides.mcpSessionIdleMs ?? (file.mcpSessionIdleMinutes ?? 30) * 60_000,
+    outbound: outboundConfig(file.outbound ?? {}, overrides.outbound ?? {}),
   };
 }

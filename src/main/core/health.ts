@@ -25,4 +25,6 @@ export interface Health {
   store_warning: string | null;
   secrets_backend: string;
   commits: { batches: number; committed: number; queued: number };
+  /** Outbound targets, and deliveries waiting or dead-lettered across them. */
+  outbound: { targets: number; enabled: number; pending: number; dead: number };
 }

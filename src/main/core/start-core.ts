@@ -39,6 +39,9 @@ import { createMcpHttp } from './mcp/http';
 import { createSubscriptionRegistry } from './mcp/subscriptions';
 import type { SubscriptionRegistry } from './mcp/subscriptions';
 import Database from 'better-sqlite3';
+import { createOutbound } from './outbound/service';
+import type { Outbound } from './outbound/service';
+import { createOutboundRouter } from './api/outbound-routes';
 
 export interface StartCoreOptions {
   config: CoreConfig;
@@ -52,6 +55,8 @@ export interface StartCoreOptions {
   clientLaunch?: McpLaunch | null;
   /** The built renderer; defaults to dist/renderer. */
   staticDir?: string;
+  /** Name resolution for outbound delivery; tests play a DNS name that points at a private address. */
+  resolve?: (host: string) => Promise<string[]>;
 }
 
 export interface Core {
@@ -65,6 +70,7 @@ export interface Core {
   writer: Writer;
   queries: DomainQueries;
   subscriptions: SubscriptionRegistry;
+  outbound: Outbound;
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
@@ -173,6 +179,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       }
       return total;
     };
+    let outboundHealth = (): Health['outbound'] => ({ targets: 0, enabled: 0, pending: 0, dead: 0 });
     const health = (): Health => ({
       status: storeProblem || storeWarning ? 'degraded' : 'ok',
       version: VERSION,
@@ -190,6 +197,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       store_warning: storeWarning,
       secrets_backend: secrets.describe(),
       commits: committer.stats(),
+      outbound: outboundHealth(),
     });
     const webhookUrl = (source: string) => `${config.publicUrl?.replace(/\/$/, '') ?? ingestUrl}/webhooks/${source}`;
     const sendTest = async (source: string) => {
@@ -214,8 +222,27 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     const subscriptions = createSubscriptionRegistry({ db, write });
     cleanups.unshift(() => subscriptions.close());
     bus.subscribe((e) => subscriptions.onEvent(e));
+    const outbound = createOutbound({
+      db,
+      store,
+      write,
+      ingest: (item) => committer.submit(item),
+      logger,
+      policy: config.outbound.policy,
+      timeoutMs: config.outbound.timeoutMs,
+      userAgent: `Tidings/${VERSION} (+webhook delivery)`,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    });
+    cleanups.unshift(() => outbound.close());
+    outboundHealth = () => {
+      const targets = outbound.targets();
+      const sum = (k: 'pending' | 'dead') => targets.reduce((n, t) => n + t[k], 0);
+      return { targets: targets.length, enabled: targets.filter((t) => t.enabled).length, pending: sum('pending'), dead: sum('dead') };
+    };
+    // Forwards and subscription deliveries are queued in the events' own transaction.
+    bus.subscribe(() => outbound.nudge());
     const mcp = createMcpHttp({
-      deps: { store, queries, bus, health, ingest: (item) => committer.submit(item), write, subscriptions, version: VERSION },
+      deps: { store, queries, bus, health, ingest: (item) => committer.submit(item), write, subscriptions, outbound, version: VERSION },
       logger,
       idleMs: config.mcpSessionIdleMs,
     });
@@ -236,6 +263,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         token,
       }),
       createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
+      createOutboundRouter(outbound),
       apiFallback,
       apiErrorHandler,
     );
@@ -265,6 +293,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     };
     writeRuntime(config.dataDir, runtime);
 
+    outbound.start();
     void writer.call('retention').catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
 
     let closing: Promise<void> | null = null;
@@ -274,6 +303,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         // Order: stop taking requests, let in-flight commits finish, then close the file.
         await mcp.close();
         await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
+        await outbound.close();
         await committer.close();
         await subscriptions.close();
         db.close();
@@ -286,7 +316,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, bus, secrets, logger, health, dashboardLink, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, health, dashboardLink, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

@@ -4,7 +4,8 @@
 // Order of decision for one event: paused → nothing; a muted source → nothing; the first
 // person-made rule that matches (source and type) → its answer; else the built-in rules
 // (Stripe payment failed, a failed deployment on Vercel or GitHub, a pull request opened on
-// a tracked repository), each of which can be turned off.
+// a tracked repository), each of which can be turned off, and an outbound target that
+// Tidings disabled, which cannot.
 import type { EventRecord } from '../../shared/events';
 import type { NotificationPrefs, NotificationRule } from '../../shared/ipc';
 
@@ -47,6 +48,8 @@ const FAILED_DEPLOYMENT_STATES = new Set(['failure', 'error']);
 export function defaultVerdict(event: EventRecord, prefs: NotificationPrefs): Verdict {
   const { source, type, fields } = event;
   const d = prefs.defaults;
+  // Tidings stopped delivering somewhere: always worth saying (pausing still silences it).
+  if (source === 'tidings' && type === 'target.disabled') return { notify: true, title: 'Tidings: outbound target disabled' };
   if (d.stripePaymentFailed && source === 'stripe' && type === 'invoice.payment_failed') {
     return { notify: true, title: 'Stripe: payment failed' };
   }

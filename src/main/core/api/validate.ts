@@ -3,6 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { SOURCE_PATTERN } from '../../../shared/events';
+import { storeFailure } from '../store/failures';
 
 export class ApiError extends Error {
   constructor(
@@ -76,6 +77,11 @@ export function apiFallback(req: Request, _res: Response, next: NextFunction): v
 export function apiErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof ApiError) {
     res.status(err.status).json({ status: err.status, error: err.message });
+    return;
+  }
+  const failure = storeFailure(err);
+  if (failure) {
+    res.status(503).set('Retry-After', String(failure.retryAfter)).json({ status: 503, error: `${failure.message}; try again shortly` });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

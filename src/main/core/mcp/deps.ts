@@ -5,6 +5,7 @@ import type { Health } from '../health';
 import type { EventStore, IngestItem, AppendResult } from '../store/event-store';
 import type { createDomainQueries } from '../domain/queries';
 import type { SubscriptionRegistry } from './subscriptions';
+import type { Outbound } from '../outbound/service';
 
 export interface McpDeps {
   store: EventStore;
@@ -16,6 +17,8 @@ export interface McpDeps {
   /** Writes that are not events: action transitions, subscriptions. */
   write: <T>(op: string, args: unknown) => Promise<T>;
   subscriptions: SubscriptionRegistry;
+  /** Outbound targets and the delivery queue (push_webhook, list_webhook_targets). */
+  outbound: Outbound;
   /** Tell sessions subscribed to this resource URI that it changed. */
   resourceChanged: (uri: string) => void;
   version: string;

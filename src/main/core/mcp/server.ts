@@ -23,6 +23,8 @@ import { registerHealthCheckTool } from './tools/health-check';
 import { registerListTrackedReposTool } from './tools/list-tracked-repos';
 import { registerMarkActionCompleteTool } from './tools/mark-action-complete';
 import { registerPublishEventTool } from './tools/publish-event';
+import { registerPushWebhookTool } from './tools/push-webhook';
+import { registerListWebhookTargetsTool } from './tools/list-webhook-targets';
 import { registerReplayEventsTool } from './tools/replay-events';
 import { registerSearchEventsTool } from './tools/search-events';
 import { registerSubscribeTools } from './tools/subscribe-to-events';
@@ -61,11 +63,13 @@ const REGISTRARS = [
   registerGetDeploymentStatusTool,
   registerCorrelatePushToDeploymentTool,
   registerPublishEventTool,
+  registerPushWebhookTool,
+  registerListWebhookTargetsTool,
   registerGetChannelStatsTool,
   registerHealthCheckTool,
 ];
 
-/** Extra tools from other features (outbound delivery adds push_webhook). */
+/** Extra tools from other features. */
 export type ToolRegistrar = (server: McpServer, deps: McpDeps) => void;
 
 export function createMcpServer(deps: McpDeps, session: SessionHooks, extraTools: ToolRegistrar[] = []): McpServer {

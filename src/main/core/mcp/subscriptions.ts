@@ -24,6 +24,8 @@ export const subscriptionSchema = z.object({
   last_event_id: z.number().int().nullable(),
   active: z.boolean(),
   resource_uri: z.string(),
+  /** The outbound target that receives matches as signed webhooks, if any. */
+  target: z.string().nullable(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -56,6 +58,7 @@ interface Row {
   matched: number;
   last_event_id: number | null;
   active: number;
+  target: string | null;
 }
 
 const toPublic = (l: Live): Subscription => {
@@ -108,6 +111,7 @@ export function createSubscriptionRegistry(options: {
     last_event_id: r.last_event_id,
     active: r.active === 1,
     resource_uri: `tidings://subscriptions/${r.id}`,
+    target: r.target,
   });
   for (const row of options.db.prepare('SELECT * FROM subscriptions WHERE active = 1').all() as Row[]) {
     live.set(row.id, fromRow(row));
@@ -127,7 +131,10 @@ export function createSubscriptionRegistry(options: {
       notifier = fn;
     },
 
-    async create(sessionId: string | null, spec: { sources: string[]; filters: SubscriptionFilters; callback_description: string }): Promise<Subscription> {
+    async create(
+      sessionId: string | null,
+      spec: { sources: string[]; filters: SubscriptionFilters; callback_description: string; target?: string | null },
+    ): Promise<Subscription> {
       const row = await options.write<Row>('subscription.create', { session_id: sessionId, ...spec });
       const sub = fromRow(row);
       live.set(sub.id, sub);

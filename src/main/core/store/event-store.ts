@@ -145,7 +145,12 @@ export function toFtsQuery(text: string): string | null {
     .join(' AND ');
 }
 
-export function createEventStore(db: Database.Database) {
+export interface EventStoreHooks {
+  /** Runs inside the append transaction for each new (not duplicate) event. */
+  afterInsert?: (record: EventRecord) => void;
+}
+
+export function createEventStore(db: Database.Database, hooks: EventStoreHooks = {}) {
   const derived = createDerivedWriter(db);
   const insertEvent = db.prepare(`
     INSERT INTO events (source, type, delivery_id, received_at, occurred_at, subject, summary, verified,
@@ -250,11 +255,9 @@ export function createEventStore(db: Database.Database) {
       receivedAt: item.receivedAt,
       occurredAt: e.occurredAt,
     });
-    return {
-      id,
-      duplicate: false,
-      record: recordOf(item, id),
-    };
+    const record = recordOf(item, id);
+    hooks.afterInsert?.(record);
+    return { id, duplicate: false, record };
   }
 
   const appendBatch = db.transaction((items: IngestItem[]) => items.map(appendOne));

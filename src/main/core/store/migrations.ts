@@ -179,6 +179,63 @@ const steps: Step[] = [
         SELECT source, count(*), sum(verified = 0), min(received_at), max(received_at) FROM events GROUP BY source;
     `);
   },
+  // 4: outbound delivery. Targets, and a queue in which every delivery is written before it
+  // is attempted (forwards and subscription matches in the same transaction as their event),
+  // with a log of every attempt.
+  (db) => {
+    db.exec(`
+      CREATE TABLE targets (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        name            TEXT NOT NULL UNIQUE,
+        url             TEXT NOT NULL,
+        mode            TEXT NOT NULL CHECK (mode IN ('push', 'forward')),
+        sources         TEXT NOT NULL DEFAULT '[]',   -- JSON array; empty means every source
+        types           TEXT NOT NULL DEFAULT '[]',   -- JSON array; a type matches its sub-types
+        secret          TEXT NOT NULL,                -- whsec_…, signs pushed messages
+        allow_private   INTEGER NOT NULL DEFAULT 0,
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        failing_since   INTEGER,
+        delivered       INTEGER NOT NULL DEFAULT 0,   -- running counts, so listing never scans
+        dead            INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      );
+      CREATE TABLE deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        target_id       INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL,                -- push | forward | subscription
+        message_id      TEXT NOT NULL,                -- webhook-id, stable across attempts
+        event_id        INTEGER,                      -- forward and subscription: the event carried
+        subscription_id INTEGER,
+        payload         BLOB,                         -- push: the JSON body as sent
+        summary         TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        last_status     INTEGER,
+        last_error      TEXT,
+        delivered_at    INTEGER
+      );
+      CREATE INDEX deliveries_pending ON deliveries(target_id, id) WHERE state = 'pending';
+      CREATE INDEX deliveries_by_target ON deliveries(target_id, id);
+      CREATE INDEX deliveries_by_state ON deliveries(state, id);
+      CREATE INDEX deliveries_by_created ON deliveries(created_at);
+      CREATE TABLE delivery_attempts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        at          INTEGER NOT NULL,
+        status      INTEGER,
+        duration_ms INTEGER NOT NULL,
+        error       TEXT,
+        response    TEXT
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;

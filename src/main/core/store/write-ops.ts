@@ -6,18 +6,31 @@ import type { Rejection } from '../../../shared/events';
 import { createActionWrites } from './actions';
 import type { ActionStatus } from '../domain/stripe-actions';
 import { createSubscriptionWrites } from '../mcp/subscriptions';
+import type { AttemptRecord, NewTarget, OutboundWrites } from '../outbound/writes';
 
 /** Pragmas that tests and maintenance may set on the writer's connection. */
 const ALLOWED_PRAGMAS = /^(max_page_count|wal_checkpoint|integrity_check|quick_check|page_count|freelist_count|page_size)\b/;
 
-export function createWriteOps(db: Database.Database, store: EventStore, retention: { run(): Promise<number> }) {
+export function createWriteOps(db: Database.Database, store: EventStore, retention: { run(): Promise<number> }, outbound: OutboundWrites) {
   const actions = createActionWrites(db);
   const subscriptions = createSubscriptionWrites(db);
+  // A subscription may name a target, so changing one changes where events are delivered.
+  const rerouting = <A, R>(fn: (a: A) => R) => (a: A): R => {
+    outbound.invalidate();
+    return fn(a);
+  };
   const handlers: Record<string, (args: never) => unknown> = {
     'action.transition': (a: { id: number; to: ActionStatus; note: string | null; actor: string }) =>
       actions.transition(a.id, a.to, a.note, a.actor),
-    'subscription.create': (a: Parameters<typeof subscriptions.create>[0]) => subscriptions.create(a),
-    'subscription.deactivate': (id: number) => subscriptions.deactivate(id),
+    'subscription.create': rerouting((a: Parameters<typeof subscriptions.create>[0]) => subscriptions.create(a)),
+    'subscription.deactivate': rerouting((id: number) => subscriptions.deactivate(id)),
+    'target.create': (a: NewTarget) => outbound.createTarget(a),
+    'target.update': (a: Parameters<OutboundWrites['updateTarget']>[0]) => outbound.updateTarget(a),
+    'target.remove': (id: number) => outbound.removeTarget(id),
+    'outbound.push': (a: { message: string; now: number }) => outbound.push(a),
+    'outbound.record': (rows: AttemptRecord[]) => outbound.record(rows),
+    'outbound.retry': (a: Parameters<OutboundWrites['retry']>[0]) => outbound.retry(a),
+    'outbound.prune': (a: { before: number; limit: number }) => outbound.prune(a),
     'subscription.saveCounts': (rows: Array<[number, number, number | null]>) => subscriptions.saveCounts(rows),
     // Only ids go back: the main thread still holds the items and builds the records itself,
     // which saves cloning every event's fields across threads a second time.

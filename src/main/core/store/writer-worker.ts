@@ -4,6 +4,7 @@
 // connection (WAL lets readers and this writer work at the same time).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from './event-store';
+import { createOutboundWrites } from '../outbound/writes';
 import { openDatabase } from './open-db';
 import { createRetention } from './retention';
 import { createWriteOps } from './write-ops';
@@ -24,7 +25,8 @@ function errorOf(err: unknown) {
 try {
   const opened = openDatabase(init.file, { recoverCorrupt: true });
   const db = opened.db;
-  const store = createEventStore(db);
+  const outbound = createOutboundWrites(db);
+  const store = createEventStore(db, { afterInsert: (record) => outbound.enqueueFor(record, Date.now()) });
   const log = (level: 'info' | 'warn', msg: string, data?: Record<string, unknown>) =>
     port.postMessage({ kind: 'log', level, msg, data } satisfies WriterResponse);
   const retention = createRetention(
@@ -32,7 +34,7 @@ try {
     { debug() {}, info: (m, d) => log('info', m, d), warn: (m, d) => log('warn', m, d), error: (m, d) => log('warn', m, d), close() {} },
     init.retention,
   );
-  const ops = createWriteOps(db, store, retention);
+  const ops = createWriteOps(db, store, retention, outbound);
   retention.start();
 
   port.on('message', (req: WriterRequest) => {

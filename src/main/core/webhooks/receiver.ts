@@ -19,6 +19,9 @@ import { PayloadError } from './types';
 import type { IncomingDelivery } from './types';
 import { storeFailure } from '../store/failures';
 
+/** Sources whose events come from inside: publish_event ("mcp") and Tidings itself. */
+export const RESERVED_SOURCES = new Set(['mcp', 'tidings']);
+
 export interface ReceiverDeps {
   /** Keeps a refused delivery in the capped rejection log (best effort, never awaited). */
   recordRejection: (r: Omit<Rejection, 'id' | 'at'> & { at: number }) => void;
@@ -100,6 +103,13 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
       res.status(400).json({
         status: 400,
         error: `"${shown}" is not a valid source name: use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit (e.g. /webhooks/github or /webhooks/my-app)`,
+      });
+      return;
+    }
+    if (RESERVED_SOURCES.has(source)) {
+      res.status(400).json({
+        status: 400,
+        error: `the source name "${source}" is reserved for events that Tidings and assistants make; send webhooks to another name, e.g. /webhooks/my-app`,
       });
       return;
     }

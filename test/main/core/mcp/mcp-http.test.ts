@@ -102,7 +102,7 @@ describe('tool listing', () => {
       'list_tracked_repos', 'get_repo_activity', 'summarize_commits', 'get_pr_activity',
       'get_pending_actions', 'mark_action_complete', 'get_recent_stripe_events', 'get_event_summary',
       'get_recent_pushes', 'get_recent_deployments', 'get_deployment_status', 'correlate_push_to_deployment',
-      'publish_event', 'get_channel_stats', 'health_check',
+      'publish_event', 'get_channel_stats', 'health_check', 'push_webhook', 'list_webhook_targets',
     ]) {
       expect(names).toContain(name);
     }

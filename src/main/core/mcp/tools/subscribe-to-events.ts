@@ -18,13 +18,26 @@ export function registerSubscribeTools(server: McpServer, deps: McpDeps): void {
       sources: z.array(sourceInput).max(50),
       filters: subscriptionFiltersSchema.optional(),
       callback_description: z.string().min(1).max(2000),
+      target: z
+        .string()
+        .max(64)
+        .optional()
+        .describe('the name of an outbound target (see list_webhook_targets) that should also receive each match as a signed webhook'),
     },
     output: { subscription: subscriptionSchema, current_cursor: z.number().int(), instruction: z.string() },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    run: async ({ sources, filters, callback_description }, extra) => {
-      const subscription = await deps.subscriptions.create(extra.sessionId ?? null, { sources, filters: filters ?? {}, callback_description });
+    run: async ({ sources, filters, callback_description, target }, extra) => {
+      if (target !== undefined) {
+        const known = deps.outbound.targets().find((t) => t.name === target);
+        if (!known) {
+          throw new ToolError(`there is no outbound target "${target}"; list_webhook_targets shows them, and only the person can add one (in Tidings, Outbound)`);
+        }
+        if (!known.enabled) throw new ToolError(`the outbound target "${target}" is disabled (${known.disabled_reason ?? 'by the person'}); ask the person to enable it first`);
+      }
+      const subscription = await deps.subscriptions.create(extra.sessionId ?? null, { sources, filters: filters ?? {}, callback_description, target: target ?? null });
       const cursor = deps.store.maxId();
-      const instruction = `Subscription ${subscription.id} is active. Read ${subscription.resource_uri} (or call wait_for_event with after_cursor=${cursor}) to receive matching events. Stated purpose: ${callback_description}`;
+      const delivery = target ? ` Matches are also delivered to the target "${target}" as signed webhooks.` : '';
+      const instruction = `Subscription ${subscription.id} is active.${delivery} Read ${subscription.resource_uri} (or call wait_for_event with after_cursor=${cursor}) to receive matching events. Stated purpose: ${callback_description}`;
       return { structured: { subscription, current_cursor: cursor, instruction }, text: instruction };
     },
   });
