@@ -12,6 +12,7 @@ import { registerSecret } from './commands/secret';
 import { registerSendTest } from './commands/send-test';
 import { registerServe, serving } from './commands/serve';
 import { registerStatus } from './commands/status';
+import { registerTargets } from './commands/targets';
 
 export function buildProgram(): Command {
   const program = new Command('tidings')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerConnect(program);
   registerMcp(program);
+  registerTargets(program);
   for (const cmd of program.commands) cmd.exitOverride();
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride();
   return program;

@@ -11,9 +11,9 @@ describe('tidings --help and bad arguments', () => {
   it('prints help for the program and every command, exiting 0', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['serve', 'send-test', 'secret', 'status', 'events']) expect(top.stdout).toContain(cmd);
+    for (const cmd of ['serve', 'send-test', 'secret', 'status', 'events', 'targets']) expect(top.stdout).toContain(cmd);
     const results = await Promise.all(
-      [['serve'], ['send-test'], ['secret'], ['secret', 'set'], ['status'], ['events']].map((c) => runCli([...c, '--help'])),
+      [['serve'], ['send-test'], ['secret'], ['secret', 'set'], ['status'], ['events'], ['targets'], ['targets', 'add']].map((c) => runCli([...c, '--help'])),
     );
     for (const r of results) {
       expect(r.code).toBe(0);

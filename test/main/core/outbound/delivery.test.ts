@@ -178,6 +178,27 @@ describe('pushed messages', () => {
     }
   });
 
+  it('disables a target that keeps failing for the configured time, and stores a notice', async () => {
+    const short = await startTestCore({ outbound: { policy: { localSchedule: [25], disableAfterMs: 250, jitter: 0 } } });
+    try {
+      const r = await receiver(0, () => ({ status: 500 }));
+      await addTarget(short, { name: 'broken', url: r.url });
+      await api(short, 'POST', '/api/push', { message: 'first' });
+      await expect.poll(async () => (await api<TargetInfo>(short, 'GET', '/api/targets/broken')).body.enabled, { timeout: 5000 }).toBe(false);
+      const target = (await api<TargetInfo>(short, 'GET', '/api/targets/broken')).body;
+      expect(target.disabled_reason).toMatch(/failing without a success since/);
+      expect(target.pending).toBe(1);
+      const notices = await expect
+        .poll(async () => (await api<{ events: EventRecord[] }>(short, 'GET', '/api/events?source=tidings')).body.events.map((e) => e.summary))
+        .toEqual([expect.stringMatching(/Outbound target broken was disabled: failing without a success/)]);
+      void notices;
+      const health = (await api<{ outbound: Record<string, number> }>(short, 'GET', '/api/health')).body;
+      expect(health.outbound).toMatchObject({ targets: 1, enabled: 0, pending: 1 });
+    } finally {
+      await short.close();
+    }
+  });
+
   it('gives up on a receiver that never answers after the timeout, and retries', async () => {
     const short = await startTestCore({ outbound: { timeoutMs: 200, policy: { localSchedule: [20], jitter: 0 } } });
     try {
