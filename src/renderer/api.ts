@@ -23,6 +23,16 @@ import {
   STREAM_EVENT,
 } from '../shared/api';
 import type { EventRecord } from '../shared/events';
+import {
+  deliveriesSchema,
+  deliveryDetailSchema,
+  pushResultSchema,
+  retryResultSchema,
+  targetSchema,
+  targetsSchema,
+  targetWithSecretSchema,
+} from '../shared/outbound';
+import type { DeliveryState, TargetCreate, TargetUpdate } from '../shared/outbound';
 import { ApiError, parseApiResponse } from './lib/response';
 import { seg, toQueryString } from './lib/query';
 import type { QueryValue } from './lib/query';
@@ -33,6 +43,26 @@ export { ApiError } from './lib/response';
 // about the fields the UI reads.
 const resendResultSchema = z.object({ status: z.number(), body: z.unknown() });
 const secretRemovalSchema = z.object({ removed: z.number(), remaining: z.number() });
+
+// Outbound answers built from the shared schemas: an update carries the secret only when it
+// was rotated, a removal names the removed target, and /api/push answers "success" (the
+// reference design's word) where the shared schema says "queued".
+const targetUpdateResultSchema = targetWithSecretSchema.extend({ secret: z.string().optional() });
+const targetRemovalSchema = z.object({ removed: targetSchema });
+const pushAnswerSchema = pushResultSchema.extend({ status: z.enum(['queued', 'success']) });
+
+export type TargetUpdateResult = z.infer<typeof targetUpdateResultSchema>;
+export type PushAnswer = z.infer<typeof pushAnswerSchema>;
+
+export interface DeliveryQuery {
+  state?: DeliveryState;
+  /** A target's name. */
+  target?: string;
+  /** Deliveries older than this id (the previous page's next_cursor). */
+  before?: number;
+  /** At most 500. */
+  limit?: number;
+}
 
 export type ResendResult = z.infer<typeof resendResultSchema>;
 export type SecretRemoval = z.infer<typeof secretRemovalSchema>;
@@ -235,6 +265,31 @@ export const httpApi = {
   correlate: (sha: string) => request('GET', `/api/correlate/${seg(sha)}`, correlationSchema),
 
   hourly: (hours = 24) => request('GET', `/api/stats/hourly${toQueryString({ hours })}`, hourlySchema),
+
+  targets: () => request('GET', '/api/targets', targetsSchema),
+  target: (name: string) => request('GET', `/api/targets/${seg(name)}`, targetSchema),
+  /** Register a target; the answer is the only one besides a reveal that carries its secret. */
+  createTarget: (spec: TargetCreate) => request('POST', '/api/targets', targetWithSecretSchema, spec),
+  /** Change a target; with rotate_secret the answer carries the new secret. */
+  updateTarget: (name: string, changes: TargetUpdate) => request('PATCH', `/api/targets/${seg(name)}`, targetUpdateResultSchema, changes),
+  removeTarget: (name: string) => request('DELETE', `/api/targets/${seg(name)}`, targetRemovalSchema),
+  /** Show a target's signing secret again, on a person's explicit request. */
+  revealTargetSecret: (name: string) => request('POST', `/api/targets/${seg(name)}/secret`, targetWithSecretSchema),
+  /** "Retry now" for every dead or waiting delivery of one target. */
+  retryTarget: (name: string) => request('POST', `/api/targets/${seg(name)}/retry`, retryResultSchema),
+
+  deliveries: (query: DeliveryQuery = {}) =>
+    request(
+      'GET',
+      `/api/deliveries${toQueryString({ state: query.state, target: query.target, before: query.before, limit: query.limit })}`,
+      deliveriesSchema,
+    ),
+  delivery: (id: number) => request('GET', `/api/deliveries/${seg(id)}`, deliveryDetailSchema),
+  /** "Retry now" for every dead or waiting delivery of every target. */
+  retryAllDeliveries: () => request('POST', '/api/deliveries/retry', retryResultSchema),
+  retryDelivery: (id: number) => request('POST', `/api/deliveries/${seg(id)}/retry`, retryResultSchema),
+  /** Queue a message for every enabled push target. */
+  push: (message: string) => request('POST', '/api/push', pushAnswerSchema, { message }),
 
   clients: () => request('GET', '/api/clients', clientsSchema),
   connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),

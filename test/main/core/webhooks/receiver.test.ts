@@ -232,6 +232,14 @@ describe('bad input', () => {
     }
   });
 
+  it('keeps the names of events made inside (mcp, tidings) out of reach of senders', async () => {
+    for (const name of ['mcp', 'tidings']) {
+      const res = await post(`${core.ingestUrl}/webhooks/${name}`, '{"type":"target.disabled"}');
+      expect(res.status, name).toBe(400);
+      expect(String(res.body.error)).toMatch(/reserved for events that Tidings and assistants make/);
+    }
+  });
+
   it('refuses non-JSON content types (415) and unreadable JSON (400)', async () => {
     const xml = await post(`${core.ingestUrl}/webhooks/stripe`, '<x/>', { 'content-type': 'application/xml' });
     expect(xml.status).toBe(415);
