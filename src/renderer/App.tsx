@@ -1,5 +1,5 @@
-// The dashboard shell: a header with the core's health, a left nav (arrow keys, or 1–5 from
-// anywhere outside a text field) and the five views. The events view stays mounted while
+// The dashboard shell: a header with the core's health, a left nav (arrow keys, or 1–6 from
+// anywhere outside a text field) and the six views. The events view stays mounted while
 // hidden, so the reader's place and the live stream survive a trip to another view.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
@@ -15,6 +15,7 @@ import { ActionsView } from './views/ActionsView';
 import { DeploymentsView } from './views/DeploymentsView';
 import { SourcesView } from './views/SourcesView';
 import { ConnectView } from './views/ConnectView';
+import { OutboundView } from './views/OutboundView';
 
 const VIEWS = [
   { id: 'events', label: 'Live events', testId: 'nav-events' },
@@ -22,6 +23,7 @@ const VIEWS = [
   { id: 'deployments', label: 'Deployments', testId: 'nav-deployments' },
   { id: 'sources', label: 'Sources & secrets', testId: 'nav-sources' },
   { id: 'connect', label: 'Connect assistants', testId: 'nav-connect' },
+  { id: 'outbound', label: 'Outbound', testId: 'nav-outbound' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -124,7 +126,7 @@ export function App() {
             </button>
           ))}
         </div>
-        <p className="nav-hint">Keys: 1–5 switch views · ↑/↓ move in lists · Enter opens · Esc closes</p>
+        <p className="nav-hint">Keys: 1–{VIEWS.length} switch views · ↑/↓ move in lists · Enter opens · Esc closes</p>
       </nav>
       <main className="app-main">
         <div role="tabpanel" id="panel-events" aria-labelledby="tab-events" hidden={view !== 'events'} className="panel">
@@ -136,6 +138,7 @@ export function App() {
             {view === 'deployments' ? <DeploymentsView /> : null}
             {view === 'sources' ? <SourcesView /> : null}
             {view === 'connect' ? <ConnectView /> : null}
+            {view === 'outbound' ? <OutboundView /> : null}
           </div>
         ) : null}
       </main>

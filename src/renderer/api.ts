@@ -45,11 +45,10 @@ const resendResultSchema = z.object({ status: z.number(), body: z.unknown() });
 const secretRemovalSchema = z.object({ removed: z.number(), remaining: z.number() });
 
 // Outbound answers built from the shared schemas: an update carries the secret only when it
-// was rotated, a removal names the removed target, and /api/push answers "success" (the
-// reference design's word) where the shared schema says "queued".
+// was rotated, and a removal names the removed target.
 const targetUpdateResultSchema = targetWithSecretSchema.extend({ secret: z.string().optional() });
 const targetRemovalSchema = z.object({ removed: targetSchema });
-const pushAnswerSchema = pushResultSchema.extend({ status: z.enum(['queued', 'success']) });
+const pushAnswerSchema = pushResultSchema;
 
 export type TargetUpdateResult = z.infer<typeof targetUpdateResultSchema>;
 export type PushAnswer = z.infer<typeof pushAnswerSchema>;

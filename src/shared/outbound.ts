@@ -124,7 +124,8 @@ export type DeliveryDetailInfo = z.infer<typeof deliveryDetailSchema>;
 
 export const pushBodySchema = z.object({ message: z.string().min(1, 'a message to push').max(64 * 1024) }).strict();
 export const pushResultSchema = z.object({
-  status: z.literal('queued'),
+  /** "queued" from the core's own calls; POST /api/push says "success", as the reference design did. */
+  status: z.enum(['queued', 'success']),
   id: z.string(),
   message: z.string(),
   timestamp: z.string(),

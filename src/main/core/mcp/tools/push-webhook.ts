@@ -24,7 +24,7 @@ export function registerPushWebhookTool(server: McpServer, deps: McpDeps): void 
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     run: async ({ message }) => {
       const r = await deps.outbound.push(message);
-      const structured = { status: r.status, id: r.id, message: r.message, timestamp: r.timestamp, webhooks_notified: r.webhooks_notified, total_webhooks: r.total_webhooks };
+      const structured = { status: 'queued' as const, id: r.id, message: r.message, timestamp: r.timestamp, webhooks_notified: r.webhooks_notified, total_webhooks: r.total_webhooks };
       if (r.total_webhooks === 0) {
         return { structured, text: 'No push targets are registered, so the message went nowhere. Ask the person to add one in Tidings (Outbound) or with `tidings targets add`.' };
       }
