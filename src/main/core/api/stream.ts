@@ -44,20 +44,23 @@ function open(req: Request, res: Response, deps: StreamDeps, start: { afterId: n
     lastSent = e.id;
     if (!matches(e)) return;
     res.write(`id: ${e.id}\nevent: ${STREAM_EVENT}\ndata: ${JSON.stringify(e)}\n\n`);
-    if (res.writableLength > MAX_BUFFERED) stop();
+    // A client that stopped reading is cut off, not buffered for: it reconnects with Last-Event-ID.
+    if (res.writableLength > MAX_BUFFERED) stop(true);
   };
   // Live events that arrive while we catch up wait here, so order holds.
   let pending: EventRecord[] | null = [];
   const unsubscribe = deps.bus.subscribe((e) => (pending ? pending.push(e) : send(e)));
   const keepAlive = setInterval(() => !closed && res.write(`: keep-alive ${new Date().toISOString()}\n\n`), deps.keepAliveMs ?? STREAM_KEEPALIVE_MS);
-  const stop = () => {
+  const stop = (shed = false) => {
     if (closed) return;
     closed = true;
     unsubscribe();
     clearInterval(keepAlive);
-    res.end();
+    // end() would wait behind the unread bytes; destroy() frees them now.
+    if (shed) res.destroy();
+    else res.end();
   };
-  req.on('close', stop);
+  req.on('close', () => stop());
 
   // Catch up from the store in pages, yielding between them.
   const since = 'since' in start ? start.since : undefined;

@@ -20,6 +20,11 @@ import type { ToolRegistrar } from './server';
 
 /** Messages kept per session for resumption; older ones are gone (the client re-reads). */
 const REPLAY_LIMIT = 500;
+/**
+ * A GET stream whose client stopped reading is closed once this much is waiting in its
+ * socket: memory stays bounded, and the client can reconnect with Last-Event-ID.
+ */
+export const MAX_STREAM_BUFFER = 1024 * 1024;
 
 export function createReplayBuffer(limit = REPLAY_LIMIT): ReplayStore {
   const events: Array<{ id: string; stream: string; message: JSONRPCMessage }> = [];
@@ -52,6 +57,8 @@ interface Session {
   uris: Set<string>;
   /** Requests (including long GET streams and waits) still open: not idle while > 0. */
   open: number;
+  /** Open GET streams, watched for clients that stopped reading. */
+  streams: Set<Response>;
 }
 
 export interface McpHttpOptions {
@@ -70,7 +77,18 @@ export function createMcpHttp(options: McpHttpOptions) {
   const idleMs = options.idleMs ?? 30 * 60_000;
   const { logger } = options;
 
+  let shed = 0;
+  const shedSlowStreams = (session: Session) => {
+    for (const res of session.streams) {
+      if (res.writableLength <= MAX_STREAM_BUFFER) continue;
+      shed++;
+      logger.warn('mcp stream closed: the client stopped reading', { session: session.id.slice(0, 8), buffered: res.writableLength });
+      session.streams.delete(res);
+      res.destroy();
+    }
+  };
   const notify = (session: Session, uri: string) => {
+    shedSlowStreams(session);
     void session.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   };
   const resourceChanged = (uri: string) => {
@@ -137,7 +155,7 @@ export function createMcpHttp(options: McpHttpOptions) {
       onUnsubscribe: (uri: string) => session?.uris.delete(uri),
     };
     const server = createMcpServer(deps, hooks, options.extraTools);
-    session = { id: '', server, transport, lastSeen: Date.now(), uris: new Set(), open: 0 };
+    session = { id: '', server, transport, lastSeen: Date.now(), uris: new Set(), open: 0, streams: new Set() };
     transport.onclose = () => {
       if (session?.id) sessions.delete(session.id);
     };
@@ -156,6 +174,10 @@ export function createMcpHttp(options: McpHttpOptions) {
         const s = sessions.get(id);
         if (!s) return rpcError(res, 404, -32001, 'unknown or expired MCP session: start a new one with initialize');
         track(s, res);
+        if (req.method === 'GET') {
+          s.streams.add(res);
+          res.on('close', () => s.streams.delete(res));
+        }
         return s.transport.handleRequest(req, res, req.body);
       }
       if (req.method === 'POST' && isInitializeRequest(req.body)) return start(req, res);
@@ -177,6 +199,8 @@ export function createMcpHttp(options: McpHttpOptions) {
     router,
     deps,
     sessionCount: () => sessions.size,
+    /** GET streams closed because their client stopped reading. */
+    shedCount: () => shed,
     async close(): Promise<void> {
       clearInterval(sweeper);
       unsubscribeBus();
