@@ -1,0 +1,16 @@
+// Every scenario of the suite, in the order they run.
+import type { Profile, ScenarioResult } from '../lib';
+import { crashScenario } from './crash';
+import { duplicatesScenario } from './duplicates';
+import { skewScenario } from './skew';
+
+export interface Scenario {
+  id: string;
+  run: (profile: Profile) => Promise<ScenarioResult>;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { id: 'crash', run: crashScenario },
+  { id: 'duplicates', run: duplicatesScenario },
+  { id: 'skew', run: skewScenario },
+];
