@@ -3,6 +3,7 @@ import type { Profile, ScenarioResult } from '../lib';
 import { crashScenario } from './crash';
 import { duplicatesScenario } from './duplicates';
 import { skewScenario } from './skew';
+import { slowScenario } from './slow';
 
 export interface Scenario {
   id: string;
@@ -13,4 +14,5 @@ export const SCENARIOS: Scenario[] = [
   { id: 'crash', run: crashScenario },
   { id: 'duplicates', run: duplicatesScenario },
   { id: 'skew', run: skewScenario },
+  { id: 'slow', run: slowScenario },
 ];

@@ -21,10 +21,21 @@ import type { ToolRegistrar } from './server';
 /** Messages kept per session for resumption; older ones are gone (the client re-reads). */
 const REPLAY_LIMIT = 500;
 /**
- * A GET stream whose client stopped reading is closed once this much is waiting in its
- * socket: memory stays bounded, and the client can reconnect with Last-Event-ID.
+ * A GET stream whose client stopped reading is closed once this much is queued for it and
+ * not yet taken by the socket: memory stays bounded, and the client can reconnect with
+ * Last-Event-ID. (The SDK writes through a web stream that waits for the socket, so the
+ * backlog builds up inside the process, not in the response's own buffer.)
  */
 export const MAX_STREAM_BUFFER = 1024 * 1024;
+/** SSE framing around each message (event, id and data lines): an estimate is enough. */
+const FRAME_OVERHEAD = 64;
+
+interface StreamWatch {
+  /** Bytes of messages handed to the SDK for this stream. */
+  queued: number;
+  /** The socket's bytesWritten when the stream opened. */
+  base: number;
+}
 
 export function createReplayBuffer(limit = REPLAY_LIMIT): ReplayStore {
   const events: Array<{ id: string; stream: string; message: JSONRPCMessage }> = [];
@@ -58,7 +69,7 @@ interface Session {
   /** Requests (including long GET streams and waits) still open: not idle while > 0. */
   open: number;
   /** Open GET streams, watched for clients that stopped reading. */
-  streams: Set<Response>;
+  streams: Map<Response, StreamWatch>;
 }
 
 export interface McpHttpOptions {
@@ -78,17 +89,22 @@ export function createMcpHttp(options: McpHttpOptions) {
   const { logger } = options;
 
   let shed = 0;
-  const shedSlowStreams = (session: Session) => {
-    for (const res of session.streams) {
-      if (res.writableLength <= MAX_STREAM_BUFFER) continue;
+  /** Account for a message about to go to the session's GET stream; cut off a stalled one. */
+  const queueOnStreams = (session: Session, message: unknown) => {
+    const size = JSON.stringify(message).length + FRAME_OVERHEAD;
+    for (const [res, watch] of session.streams) {
+      watch.queued += size;
+      const taken = (res.socket?.bytesWritten ?? 0) - watch.base;
+      const backlog = watch.queued - taken;
+      if (backlog <= MAX_STREAM_BUFFER) continue;
       shed++;
-      logger.warn('mcp stream closed: the client stopped reading', { session: session.id.slice(0, 8), buffered: res.writableLength });
+      logger.warn('mcp stream closed: the client stopped reading', { session: session.id.slice(0, 8), backlog });
       session.streams.delete(res);
       res.destroy();
     }
   };
   const notify = (session: Session, uri: string) => {
-    shedSlowStreams(session);
+    queueOnStreams(session, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } });
     void session.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   };
   const resourceChanged = (uri: string) => {
@@ -108,9 +124,9 @@ export function createMcpHttp(options: McpHttpOptions) {
     if (!s) return;
     // The subscription itself is the request to be told; a resources/subscribe is not needed.
     if (!s.uris.has(sub.resource_uri)) notify(s, sub.resource_uri);
-    void s.server.server
-      .sendLoggingMessage({ level: 'info', logger: 'tidings', data: { subscription_id: sub.id, event_id: event.id, source: event.source, type: event.type } })
-      .catch(() => undefined);
+    const log = { level: 'info' as const, logger: 'tidings', data: { subscription_id: sub.id, event_id: event.id, source: event.source, type: event.type } };
+    queueOnStreams(s, { jsonrpc: '2.0', method: 'notifications/message', params: log });
+    void s.server.server.sendLoggingMessage(log).catch(() => undefined);
   });
 
   const close = async (s: Session) => {
@@ -155,7 +171,7 @@ export function createMcpHttp(options: McpHttpOptions) {
       onUnsubscribe: (uri: string) => session?.uris.delete(uri),
     };
     const server = createMcpServer(deps, hooks, options.extraTools);
-    session = { id: '', server, transport, lastSeen: Date.now(), uris: new Set(), open: 0, streams: new Set() };
+    session = { id: '', server, transport, lastSeen: Date.now(), uris: new Set(), open: 0, streams: new Map() };
     transport.onclose = () => {
       if (session?.id) sessions.delete(session.id);
     };
@@ -175,7 +191,7 @@ export function createMcpHttp(options: McpHttpOptions) {
         if (!s) return rpcError(res, 404, -32001, 'unknown or expired MCP session: start a new one with initialize');
         track(s, res);
         if (req.method === 'GET') {
-          s.streams.add(res);
+          s.streams.set(res, { queued: 0, base: res.socket?.bytesWritten ?? 0 });
           res.on('close', () => s.streams.delete(res));
         }
         return s.transport.handleRequest(req, res, req.body);
