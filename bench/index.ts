@@ -5,6 +5,7 @@ import path from 'node:path';
 import { benchDisk, benchIngest } from './ingest';
 import { benchRecentEvents, benchToolMemory, benchWakeLatency } from './mcp';
 import { benchDashboard } from './dashboard';
+import { benchOutbound } from './outbound';
 
 // Node's fetch keeps an abort listener per request on the SDK client's long-lived signal
 // until GC (nodejs/undici#5285); the warning is about the load generator, not the core.
@@ -55,6 +56,17 @@ if (!only || only === 'dashboard') {
   report.dashboard = ui;
   rows.push([`dashboard, ${ui.events} stored events`, `first rows after ${fmt(ui.first_rows_ms, 0)} ms (first contentful paint ${fmt(ui.first_contentful_paint_ms, 0)} ms), ${ui.rows_in_dom} rows in the DOM`, '']);
   rows.push([`dashboard while ${fmt(ui.stream_rate, 0)} events/s stream in`, `${fmt(ui.fps, 0)} fps, frame p50 ${fmt(ui.frame_p50_ms)} ms, p99 ${fmt(ui.frame_p99_ms)} ms, ${ui.long_frames} frames over 50 ms`, '']);
+}
+
+if (!only || only === 'outbound') {
+  const outbound = await benchOutbound(seconds);
+  report.outbound = outbound;
+  const { baseline, push, forward } = outbound;
+  rows.push(['receiver alone, bare keep-alive client', `${fmt(baseline.one.perSecond, 0)} req/s (1 connection), ${fmt(baseline.four.perSecond, 0)} req/s (4 connections)`, 'baseline']);
+  rows.push(['push -> 1 target (one in-order lane)', `${fmt(push.one.perSecond, 0)} deliveries/s (${push.one.delivered} drained in ${fmt(push.one.drain_seconds, 2)} s)`, `${fmt(push.ratio_one, 2)}x baseline, 1 connection`]);
+  rows.push(['push -> 4 targets (parallel lanes)', `${fmt(push.four.perSecond, 0)} deliveries/s (${push.four.delivered} drained in ${fmt(push.four.drain_seconds, 2)} s)`, `${fmt(push.ratio_four, 2)}x baseline, 4 connections`]);
+  rows.push([`ingest -> forward at ${fmt(forward.steady.rate, 0)} webhooks/s`, `p50 ${fmt(forward.steady.p50, 2)} ms, p99 ${fmt(forward.steady.p99, 2)} ms, max ${fmt(forward.steady.max, 2)} ms (n=${forward.steady.n}; ingest 200 p50 ${fmt(forward.steady.ack_p50, 2)} ms)`, '']);
+  rows.push(['ingest -> forward, unthrottled burst', `${fmt(forward.burst.perSecond, 0)} forwards/s (ingest ${fmt(forward.burst.ingest_per_second, 0)} ev/s; backlog of ${fmt(forward.burst.lag_seconds, 2)} s drained at ${fmt(forward.burst.drain_per_second, 0)}/s)`, `drain ${fmt(forward.ratio_drain, 2)}x baseline, 1 connection`]);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -20,12 +20,13 @@ const targetName = z
 export const targetUrl = z
   .string()
   .max(2048, 'a URL of at most 2048 characters')
-  .refine((u) => URL.canParse(u), 'a full URL, e.g. http://localhost:3000/webhooks')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL')
-  .refine((u) => {
-    const parsed = new URL(u);
-    return parsed.username === '' && parsed.password === '';
-  }, 'a URL without a user name or password in it');
+  .superRefine((u, ctx) => {
+    // One check after another: a string that is not a URL gets one message, not a throw.
+    const parsed = URL.canParse(u) ? new URL(u) : null;
+    if (!parsed) ctx.addIssue({ code: 'custom', message: 'a full URL, e.g. http://localhost:3000/webhooks' });
+    else if (!/^https?:$/.test(parsed.protocol)) ctx.addIssue({ code: 'custom', message: 'an http:// or https:// URL' });
+    else if (parsed.username !== '' || parsed.password !== '') ctx.addIssue({ code: 'custom', message: 'a URL without a user name or password in it' });
+  });
 
 const filterList = z.array(z.string().min(1).max(200)).max(50);
 

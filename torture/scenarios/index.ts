@@ -2,6 +2,7 @@
 import type { Profile, ScenarioResult } from '../lib';
 import { crashScenario } from './crash';
 import { duplicatesScenario } from './duplicates';
+import { fuzzScenario } from './fuzz';
 import { skewScenario } from './skew';
 import { slowScenario } from './slow';
 
@@ -15,4 +16,5 @@ export const SCENARIOS: Scenario[] = [
   { id: 'duplicates', run: duplicatesScenario },
   { id: 'skew', run: skewScenario },
   { id: 'slow', run: slowScenario },
+  { id: 'fuzz', run: fuzzScenario },
 ];

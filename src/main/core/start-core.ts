@@ -100,6 +100,27 @@ function listen(server: http.Server, host: string, port: number, what: string, f
   });
 }
 
+/**
+ * Requests that never reach express (headers too large, broken HTTP, too slow) still get
+ * an answer that says what was wrong, rather than Node's bare status line.
+ */
+function answerClientErrors(server: http.Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const [status, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'the request headers are larger than 16 KiB']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'the request took too long to arrive (headers within 10 s, the whole request within 30 s)']
+          : [400, `the request is not well-formed HTTP (${err.code ?? 'parse error'})`];
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      const body = JSON.stringify({ status, error: message });
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    } else socket.destroy();
+  });
+}
+
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
@@ -156,7 +177,10 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         storeProblem = null;
       },
     });
-    const ingestServer = http.createServer(receiver);
+    // Idle and half-sent connections are checked every 2 s, so a slowloris sender is cut
+    // off soon after headersTimeout rather than at Node's default 30 s sweep.
+    const ingestServer = http.createServer({ connectionsCheckingInterval: 2000 }, receiver);
+    answerClientErrors(ingestServer);
     // Slow senders must not pin sockets forever (slowloris); providers send fast.
     ingestServer.requestTimeout = 30_000;
     ingestServer.headersTimeout = 10_000;
@@ -270,7 +294,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     control.use('/mcp', tokenGuard, mcp.router);
     control.use(createDashboardRouter({ token, codes, staticDir: options.staticDir ?? defaultStaticDir() }));
 
-    const controlServer = http.createServer(control);
+    const controlServer = http.createServer({ connectionsCheckingInterval: 2000 }, control);
+    controlServer.headersTimeout = 10_000;
+    answerClientErrors(controlServer);
     // wait_for_event holds a request open for up to 300 s; local clients only, so no cap.
     controlServer.requestTimeout = 0;
     controlPort = await listen(controlServer, config.host, config.controlPort, 'control', '--control-port or TIDINGS_CONTROL_PORT');

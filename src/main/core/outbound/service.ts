@@ -146,8 +146,8 @@ export function createOutbound(o: OutboundOptions) {
 
     /** Queue a message for every enabled push target. Durable before this returns. */
     async push(message: string): Promise<PushResult> {
-      const r = await o.write<{ id: string; timestamp: string; deliveries: number[]; total: number }>('outbound.push', { message, now: Date.now() });
-      dispatcher.nudge(reads.targets().filter((t) => t.enabled && t.mode === 'push').map((t) => t.id));
+      const r = await o.write<{ id: string; timestamp: string; deliveries: number[]; targets: number[]; total: number }>('outbound.push', { message, now: Date.now() });
+      dispatcher.nudge(r.targets);
       o.onChange?.();
       return { status: 'queued', id: r.id, message, timestamp: r.timestamp, webhooks_notified: r.deliveries.length, total_webhooks: r.total, deliveries: r.deliveries };
     },

@@ -175,11 +175,12 @@ export function createOutboundWrites(db: Database.Database) {
     const timestamp = new Date(a.now).toISOString();
     const payload = Buffer.from(JSON.stringify({ id, message: a.message, timestamp }));
     const summary = a.message.length > 120 ? `${a.message.slice(0, 119)}…` : a.message;
-    const deliveries = enabledPush.all().map(
-      (t) =>
-        (insertDelivery.get({ target_id: t.id, kind: 'push', message_id: id, event_id: null, subscription_id: null, payload, summary, now: a.now }) as { id: number }).id,
+    const targets = enabledPush.all().map((t) => t.id);
+    const deliveries = targets.map(
+      (target_id) =>
+        (insertDelivery.get({ target_id, kind: 'push', message_id: id, event_id: null, subscription_id: null, payload, summary, now: a.now }) as { id: number }).id,
     );
-    return { id, timestamp, deliveries, total: targetCount.get()!.n };
+    return { id, timestamp, deliveries, targets, total: targetCount.get()!.n };
   });
 
   // Finished deliveries go with the events they carried; the attempts go with them.

@@ -232,6 +232,12 @@ describe('bad input', () => {
     }
   });
 
+  it('answers oversized headers with 431 and a sentence, not a bare status line', async () => {
+    const res = await post(`${core.ingestUrl}/webhooks/github`, '{}', { 'x-filler': 'h'.repeat(20_000) });
+    expect(res.status).toBe(431);
+    expect(String(res.body.error)).toMatch(/headers are larger than 16 KiB/);
+  });
+
   it('keeps the names of events made inside (mcp, tidings) out of reach of senders', async () => {
     for (const name of ['mcp', 'tidings']) {
       const res = await post(`${core.ingestUrl}/webhooks/${name}`, '{"type":"target.disabled"}');
