@@ -1,6 +1,7 @@
 // Every scenario of the suite, in the order they run.
 import type { Profile, ScenarioResult } from '../lib';
 import { crashScenario } from './crash';
+import { diskScenario } from './disk';
 import { duplicatesScenario } from './duplicates';
 import { fuzzScenario } from './fuzz';
 import { skewScenario } from './skew';
@@ -17,4 +18,5 @@ export const SCENARIOS: Scenario[] = [
   { id: 'skew', run: skewScenario },
   { id: 'slow', run: slowScenario },
   { id: 'fuzz', run: fuzzScenario },
+  { id: 'disk', run: diskScenario },
 ];
