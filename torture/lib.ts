@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
@@ -296,4 +299,71 @@ export function slope(points: Array<[number, number]>): number {
 
 export function emptyCounts(): Counts {
   return { sent: 0, acknowledged: 0, stored: 0, lost: 0, duplicated: 0 };
+}
+
+/** An SSE client on /api/events/stream that reads everything and keeps the ids it saw. */
+export function healthySse(core: CoreProcess) {
+  const ids = new Set<number>();
+  let buffer = '';
+  let bytes = 0;
+  const req = http.get(`${core.runtime.control_url}/api/events/stream`, { headers: { authorization: `Bearer ${core.token}` } }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      bytes += chunk.length;
+      buffer += chunk;
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        const id = /^id: (\d+)$/m.exec(frame)?.[1];
+        if (id) ids.add(Number(id));
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  return { ids, bytes: () => bytes, close: () => req.destroy() };
+}
+
+/**
+ * An MCP client that follows every event as an assistant would: replay_events to catch up,
+ * wait_for_event when there is nothing new, always passing the cursor back.
+ */
+export async function followWithMcp(core: Pick<CoreProcess, 'runtime' | 'token'>) {
+  const client = new Client({ name: 'torture-follower', version: '1' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', core.runtime.control_url), { requestInit: { headers: { authorization: `Bearer ${core.token}` } } }),
+  );
+  const ids = new Set<number>();
+  let following = true;
+  let errors = 0;
+  const loop = (async () => {
+    let cursor = 0;
+    while (following) {
+      try {
+        const page = (await client.callTool({ name: 'replay_events', arguments: { after_cursor: cursor, limit: 500 } })) as CallToolResult;
+        const data = page.structuredContent as { events: Array<{ id: number }>; next_cursor: number | null };
+        for (const e of data.events) ids.add(e.id);
+        if (data.events.length > 0 && data.next_cursor !== null) {
+          cursor = data.next_cursor;
+          continue;
+        }
+        const r = (await client.callTool({ name: 'wait_for_event', arguments: { after_cursor: cursor, timeout_seconds: 1 } })) as CallToolResult;
+        const waited = r.structuredContent as { event: { id: number } | null; cursor: number };
+        if (waited.event) ids.add(waited.event.id);
+        cursor = waited.cursor;
+      } catch {
+        errors++;
+        await sleep(200);
+      }
+    }
+  })();
+  return {
+    ids,
+    errors: () => errors,
+    async stop() {
+      following = false;
+      await loop;
+      await client.close();
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { duplicatesScenario } from './duplicates';
 import { fuzzScenario } from './fuzz';
 import { skewScenario } from './skew';
 import { slowScenario } from './slow';
+import { soakScenario } from './soak';
 
 export interface Scenario {
   id: string;
@@ -19,4 +20,5 @@ export const SCENARIOS: Scenario[] = [
   { id: 'slow', run: slowScenario },
   { id: 'fuzz', run: fuzzScenario },
   { id: 'disk', run: diskScenario },
+  { id: 'soak', run: soakScenario },
 ];

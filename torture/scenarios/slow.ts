@@ -4,10 +4,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { Checks, emptyCounts, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
+import { Checks, emptyCounts, followWithMcp, healthySse, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
 import type { CoreProcess, Profile, ScenarioResult } from '../lib';
 
 /** A client that sends its request and then never reads: bytes pile up on the core's side. */
@@ -56,28 +53,6 @@ async function rawMcpSession(core: CoreProcess): Promise<string> {
   return session;
 }
 
-function healthySse(core: CoreProcess) {
-  const ids = new Set<number>();
-  let buffer = '';
-  let bytes = 0;
-  const req = http.get(`${core.runtime.control_url}/api/events/stream`, { headers: { authorization: `Bearer ${core.token}` } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      bytes += chunk.length;
-      buffer += chunk;
-      let at: number;
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        const id = /^id: (\d+)$/m.exec(frame)?.[1];
-        if (id) ids.add(Number(id));
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  return { ids, bytes: () => bytes, close: () => req.destroy() };
-}
-
 export async function slowScenario(profile: Profile): Promise<ScenarioResult> {
   const checks = new Checks();
   const counts = emptyCounts();
@@ -93,28 +68,7 @@ export async function slowScenario(profile: Profile): Promise<ScenarioResult> {
   const stalledMcp = stalledClient(new URL('/mcp', control), { ...auth, accept: 'text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' });
   const healthy = healthySse(core);
 
-  // An MCP client that follows every event as an assistant would: replay_events to catch up,
-  // wait_for_event when there is nothing new, always passing the cursor back.
-  const client = new Client({ name: 'torture-follower', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', control), { requestInit: { headers: auth } }));
-  const followed = new Set<number>();
-  let following = true;
-  const follower = (async () => {
-    let cursor = 0;
-    while (following) {
-      const page = (await client.callTool({ name: 'replay_events', arguments: { after_cursor: cursor, limit: 500 } })) as CallToolResult;
-      const data = page.structuredContent as { events: Array<{ id: number }>; next_cursor: number | null };
-      for (const e of data.events) followed.add(e.id);
-      if (data.events.length > 0 && data.next_cursor !== null) {
-        cursor = data.next_cursor;
-        continue;
-      }
-      const r = (await client.callTool({ name: 'wait_for_event', arguments: { after_cursor: cursor, timeout_seconds: 1 } })) as CallToolResult;
-      const waited = r.structuredContent as { event: { id: number } | null; cursor: number };
-      if (waited.event) followed.add(waited.event.id);
-      cursor = waited.cursor;
-    }
-  })();
+  const follower = await followWithMcp(core);
 
   const before = processFigures(core.child.pid!);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -145,16 +99,14 @@ export async function slowScenario(profile: Profile): Promise<ScenarioResult> {
   // Let the healthy readers catch up, then look.
   const deadline = Date.now() + 30_000;
   const last = Math.max(...acked);
-  while ((!healthy.ids.has(last) || !followed.has(last)) && Date.now() < deadline) await sleep(100);
-  following = false;
-  await follower;
-  await client.close();
+  while ((!healthy.ids.has(last) || !follower.ids.has(last)) && Date.now() < deadline) await sleep(100);
+  await follower.stop();
   healthy.close();
 
   const sse = await stalledSse.drain(10_000);
   const mcp = await stalledMcp.drain(10_000);
   const missingSse = acked.filter((id) => !healthy.ids.has(id)).length;
-  const missingMcp = acked.filter((id) => !followed.has(id)).length;
+  const missingMcp = acked.filter((id) => !follower.ids.has(id)).length;
   counts.stored = acked.length - missingSse;
   counts.lost = missingSse;
   // Idle keep-alive connections of the clients close within a few seconds.

@@ -27,6 +27,12 @@ const REPLAY_LIMIT = 500;
  * backlog builds up inside the process, not in the response's own buffer.)
  */
 export const MAX_STREAM_BUFFER = 1024 * 1024;
+/**
+ * Sessions kept at most. Clients that vanish without ending their session (most do) would
+ * otherwise hold memory until the idle timeout; past this many, the least recently used
+ * idle ones are closed. A closed session's client gets 404 and starts a new one.
+ */
+export const MAX_SESSIONS = 64;
 /** SSE framing around each message (event, id and data lines): an estimate is enough. */
 const FRAME_OVERHEAD = 64;
 
@@ -134,6 +140,14 @@ export function createMcpHttp(options: McpHttpOptions) {
     await s.transport.close().catch(() => undefined);
     await s.server.close().catch(() => undefined);
   };
+  const evictIdleSessions = () => {
+    if (sessions.size <= MAX_SESSIONS) return;
+    const idle = [...sessions.values()].filter((s) => s.open === 0).sort((a, b) => a.lastSeen - b.lastSeen);
+    for (const s of idle.slice(0, sessions.size - MAX_SESSIONS)) {
+      logger.info('mcp session closed: too many sessions, this one idle longest', { session: s.id.slice(0, 8) });
+      void close(s);
+    }
+  };
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const s of sessions.values()) {
@@ -163,6 +177,7 @@ export function createMcpHttp(options: McpHttpOptions) {
         if (session) {
           session.id = id;
           sessions.set(id, session);
+          evictIdleSessions();
         }
       },
     });

@@ -396,6 +396,32 @@ describe('sessions', () => {
     }
   });
 
+  it('keeps at most MAX_SESSIONS, closing the ones idle longest when clients vanish without ending them', async () => {
+    const { MAX_SESSIONS } = await import('../../../../src/main/core/mcp/http');
+    const many = await startTestCore();
+    try {
+      const h = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${many.token}` };
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_SESSIONS + 3; i++) {
+        const res = await fetch(`${many.controlUrl}/mcp`, {
+          method: 'POST',
+          headers: h,
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `c${i}`, version: '1' } } }),
+        });
+        await res.text();
+        ids.push(res.headers.get('mcp-session-id')!);
+      }
+      const use = async (id: string) =>
+        (await fetch(`${many.controlUrl}/mcp`, { method: 'POST', headers: { ...h, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) })).status;
+      expect(await use(ids[0]!)).toBe(404);
+      expect(await use(ids[2]!)).toBe(404);
+      expect(await use(ids.at(-1)!)).toBe(200);
+      expect(await use(ids[3]!)).toBe(200);
+    } finally {
+      await many.close();
+    }
+  });
+
   it('replays what a dropped stream missed after Last-Event-ID, and only that', async () => {
     const { createReplayBuffer } = await import('../../../../src/main/core/mcp/http');
     const buffer = createReplayBuffer(5);

@@ -1,0 +1,204 @@
+// Soak: mixed load for a long time (30 minutes in the long profile): signed webhooks from
+// three providers, MCP queries, an MCP client following every event, MCP sessions opened
+// and closed, an SSE client, forwarding to a local server and pushed messages. The core's
+// RSS and open files are sampled throughout and their slope over the second half reported;
+// at the end every acknowledged event must have reached every consumer.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import examples from '@octokit/webhooks-examples';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import Database from 'better-sqlite3';
+import { api, Checks, emptyCounts, followWithMcp, healthySse, processFigures, request, signers, sleep, slope, startCoreProcess, stripeEvent, tmpDir, writeConfig } from '../lib';
+import type { CoreProcess, Profile, ScenarioResult, Signed } from '../lib';
+
+const PUSH = examples.find((g) => g.name === 'push')!.examples[0];
+
+async function startSink() {
+  const forwarded = new Set<number>();
+  const pushed = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const event = Number(req.headers['x-tidings-event-id']);
+      if (Number.isFinite(event) && event > 0) forwarded.add(event);
+      else {
+        try {
+          pushed.add((JSON.parse(Buffer.concat(chunks).toString()) as { message: string }).message);
+        } catch {
+          // not a push
+        }
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, forwarded, pushed, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function delivery(i: number, github: Signed): Promise<Signed> {
+  const k = i % 4;
+  if (k === 0 || k === 1) {
+    const id = `soak-${i}-${process.hrtime.bigint()}`;
+    return { ...github, deliveryId: id, headers: { ...github.headers, 'x-github-delivery': id } };
+  }
+  if (k === 2) return signers.stripe(stripeEvent(i % 8 === 2 ? 'checkout.session.completed' : 'payment_intent.succeeded'));
+  return signers.generic({ type: 'order.created', order: i });
+}
+
+export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
+  const seconds = Number(process.env.TORTURE_SOAK_SECONDS ?? (profile === 'long' ? 1800 : 40));
+  const sampleEvery = profile === 'long' ? 10_000 : 2_000;
+  const ratePerSecond = 100;
+  const checks = new Checks();
+  const counts = emptyCounts();
+  const dataDir = tmpDir();
+  writeConfig(dataDir);
+  const core: CoreProcess = await startCoreProcess(dataDir);
+  const sink = await startSink();
+  await api(core, 'POST', '/api/targets', { name: 'soak-forward', url: `${sink.url}/forward`, mode: 'forward', sources: ['github', 'stripe', 'orders'], allow_private: true });
+  await api(core, 'POST', '/api/targets', { name: 'soak-push', url: `${sink.url}/push`, mode: 'push', allow_private: true });
+  const sse = healthySse(core);
+  const follower = await followWithMcp(core);
+  const auth = { authorization: `Bearer ${core.token}` };
+  const mcpUrl = new URL('/mcp', core.runtime.control_url);
+  const querier = new Client({ name: 'torture-soak-queries', version: '1' });
+  await querier.connect(new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: auth } }));
+
+  const samples: Array<{ t: number; rssMiB: number; fds: number }> = [];
+  const t0 = Date.now();
+  const end = t0 + seconds * 1000;
+  const acked: number[] = [];
+  const pushedMessages: string[] = [];
+  let queries = 0;
+  let queryErrors = 0;
+  let sessions = 0;
+  const github = await signers.github(PUSH, 'template');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  const ingestLoop = async () => {
+    let i = 0;
+    while (Date.now() < end) {
+      const due = t0 + (i / ratePerSecond) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const d = await delivery(i++, github);
+      void request(`${core.runtime.ingest_url}/webhooks/${d.source}`, { headers: d.headers, body: d.body, agent }).then((r) => {
+        counts.sent++;
+        if (r.status === 200 && typeof r.json?.id === 'number') acked.push(r.json.id);
+      });
+    }
+  };
+  const queryLoop = async () => {
+    const calls = [
+      { name: 'get_recent_events', arguments: { limit: 20 } },
+      { name: 'get_event_sources', arguments: {} },
+      { name: 'search_events', arguments: { query: 'push' } },
+      { name: 'get_pending_actions', arguments: {} },
+      { name: 'health_check', arguments: {} },
+      { name: 'list_webhook_targets', arguments: {} },
+    ];
+    let i = 0;
+    while (Date.now() < end) {
+      try {
+        await querier.callTool(calls[i++ % calls.length]!);
+        queries++;
+      } catch {
+        queryErrors++;
+      }
+      await sleep(50);
+    }
+  };
+  const sessionLoop = async () => {
+    while (Date.now() < end) {
+      const c = new Client({ name: 'torture-soak-churn', version: '1' });
+      const transport = new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: auth } });
+      await c.connect(transport);
+      await c.callTool({ name: 'get_recent_events', arguments: { limit: 5 } });
+      // Half end their session as the protocol asks; half just vanish, as many clients do.
+      if (sessions % 2 === 0) await transport.terminateSession();
+      await c.close();
+      sessions++;
+      await sleep(1000);
+    }
+  };
+  const pushLoop = async () => {
+    let n = 0;
+    while (Date.now() < end) {
+      const message = `soak push ${n++}`;
+      const r = await api(core, 'POST', '/api/push', { message });
+      if (r.status === 200) pushedMessages.push(message);
+      await sleep(1000);
+    }
+  };
+  const sampleLoop = async () => {
+    while (Date.now() < end) {
+      const f = processFigures(core.child.pid!);
+      samples.push({ t: (Date.now() - t0) / 60_000, ...f });
+      await sleep(sampleEvery);
+    }
+  };
+  await Promise.all([ingestLoop(), queryLoop(), sessionLoop(), pushLoop(), sampleLoop()]);
+  await sleep(500); // the last acknowledgements
+  counts.acknowledged = acked.length;
+
+  // Let every consumer catch up.
+  const last = Math.max(...acked);
+  const deadline = Date.now() + 60_000;
+  const caughtUp = () => sse.ids.has(last) && follower.ids.has(last) && acked.every((id) => sink.forwarded.has(id)) && pushedMessages.every((m) => sink.pushed.has(m));
+  while (!caughtUp() && Date.now() < deadline) await sleep(250);
+  await follower.stop();
+  sse.close();
+  await querier.close();
+  agent.destroy();
+
+  const db = new Database(path.join(dataDir, 'tidings.db'), { readonly: true });
+  const stored = new Set((db.prepare("SELECT id FROM events WHERE source != 'tidings'").all() as Array<{ id: number }>).map((r) => r.id));
+  db.close();
+  counts.stored = stored.size;
+  counts.lost = acked.filter((id) => !stored.has(id)).length;
+  const missing = (set: Set<number>) => acked.filter((id) => !set.has(id)).length;
+  const half = samples.filter((s) => s.t >= samples.at(-1)!.t / 2);
+  const rssSlope = slope(half.map((s) => [s.t, s.rssMiB]));
+  const fdSlope = slope(half.map((s) => [s.t, s.fds]));
+  const first = samples[0]!;
+  const lastSample = samples.at(-1)!;
+
+  checks.check('every acknowledged event is stored', counts.lost === 0, `${counts.lost} of ${acked.length} missing`);
+  checks.check('the SSE client saw every event', missing(sse.ids) === 0, `${missing(sse.ids)} missing`);
+  checks.check('the MCP follower (replay_events + wait_for_event) saw every event', missing(follower.ids) === 0, `${missing(follower.ids)} missing; ${follower.errors()} call errors`);
+  checks.check('the forward target received every event', missing(sink.forwarded) === 0, `${missing(sink.forwarded)} missing`);
+  checks.check('the push target received every pushed message', pushedMessages.every((m) => sink.pushed.has(m)), `${pushedMessages.filter((m) => !sink.pushed.has(m)).length} of ${pushedMessages.length} missing`);
+  checks.check('MCP queries answered without errors', queryErrors === 0, `${queryErrors} errors in ${queries} calls`);
+  if (profile === 'long') {
+    // Flat: at this slope the second half grows RSS by less than a MiB a minute.
+    checks.check('RSS flat over the second half (slope under 1 MiB/min)', rssSlope < 1, `${rssSlope.toFixed(2)} MiB/min`);
+    checks.check('open files flat over the second half (slope under 0.5/min)', fdSlope < 0.5, `${fdSlope.toFixed(2)} fds/min`);
+  } else {
+    checks.check('open files back to where they started', lastSample.fds <= first.fds + 10, `${first.fds} → ${lastSample.fds}`);
+  }
+  await core.stop();
+  await sink.close();
+  return {
+    name: `soak (${Math.round(seconds / 60) >= 1 ? `${Math.round(seconds / 60)} min` : `${seconds} s`} mixed load)`,
+    pass: checks.ok,
+    counts,
+    memory: {
+      rss_first_mib: first.rssMiB,
+      rss_last_mib: lastSample.rssMiB,
+      rss_slope_mib_per_min: Number(rssSlope.toFixed(2)),
+      fds_first: first.fds,
+      fds_last: lastSample.fds,
+      fds_slope_per_min: Number(fdSlope.toFixed(2)),
+    },
+    notes: [
+      `${seconds} s: ${ratePerSecond} signed webhooks/s (GitHub, Stripe, Standard Webhooks), ${queries} MCP queries, ${sessions} MCP sessions opened and closed, a follower, an SSE client, forwarding of every event and a push each second`,
+      `samples every ${sampleEvery / 1000} s: RSS ${samples.map((s) => Math.round(s.rssMiB)).join(', ')} MiB`,
+      `open files: ${samples.map((s) => s.fds).join(', ')}`,
+      ...(profile === 'long' ? [] : ['short profile: too brief for a slope to mean anything (the heap is still warming up); flatness is judged in the long profile']),
+    ],
+    checks: checks.list,
+  };
+}
