@@ -17,6 +17,8 @@ export const healthSchema = z.object({
   last_event_id: z.number(),
   db_bytes: z.number(),
   rss_bytes: z.number(),
+  heap_bytes: z.number(),
+  external_bytes: z.number(),
   store_problem: z.object({ code: z.string(), message: z.string(), since: z.string() }).nullable(),
   store_warning: z.string().nullable(),
   secrets_backend: z.string(),

@@ -248,6 +248,8 @@ const health = (patch: Partial<HealthInfo>): HealthInfo => ({
   secrets_backend: 'file',
   commits: { batches: 0, committed: 0, queued: 0 },
   outbound: { targets: 0, enabled: 0, pending: 0, dead: 0 },
+  heap_bytes: 0,
+  external_bytes: 0,
   ...patch,
 });
 

@@ -57,7 +57,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const counts = emptyCounts();
   const dataDir = tmpDir();
   writeConfig(dataDir);
-  const core: CoreProcess = await startCoreProcess(dataDir);
+  const core: CoreProcess = await startCoreProcess(dataDir, process.env.TORTURE_CORE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.TORTURE_CORE_NODE_OPTIONS } : {});
   const sink = await startSink();
   await api(core, 'POST', '/api/targets', { name: 'soak-forward', url: `${sink.url}/forward`, mode: 'forward', sources: ['github', 'stripe', 'orders'], allow_private: true });
   await api(core, 'POST', '/api/targets', { name: 'soak-push', url: `${sink.url}/push`, mode: 'push', allow_private: true });
@@ -68,7 +68,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const querier = new Client({ name: 'torture-soak-queries', version: '1' });
   await querier.connect(new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: auth } }));
 
-  const samples: Array<{ t: number; rssMiB: number; fds: number }> = [];
+  const samples: Array<{ t: number; rssMiB: number; fds: number; heapMiB: number; externalMiB: number }> = [];
   const t0 = Date.now();
   const end = t0 + seconds * 1000;
   const acked: number[] = [];
@@ -136,7 +136,9 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const sampleLoop = async () => {
     while (Date.now() < end) {
       const f = processFigures(core.child.pid!);
-      samples.push({ t: (Date.now() - t0) / 60_000, ...f });
+      const h = (await api(core, 'GET', '/api/health')).json as { heap_bytes?: number; external_bytes?: number } | null;
+      const mib = (n: number | undefined) => Math.round(((n ?? NaN) / 1024 / 1024) * 10) / 10;
+      samples.push({ t: (Date.now() - t0) / 60_000, ...f, heapMiB: mib(h?.heap_bytes), externalMiB: mib(h?.external_bytes) });
       await sleep(sampleEvery);
     }
   };
@@ -163,6 +165,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const half = samples.filter((s) => s.t >= samples.at(-1)!.t / 2);
   const rssSlope = slope(half.map((s) => [s.t, s.rssMiB]));
   const fdSlope = slope(half.map((s) => [s.t, s.fds]));
+  const heapSlope = slope(half.map((s) => [s.t, s.heapMiB]));
   const first = samples[0]!;
   const lastSample = samples.at(-1)!;
 
@@ -189,6 +192,8 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
       rss_first_mib: first.rssMiB,
       rss_last_mib: lastSample.rssMiB,
       rss_slope_mib_per_min: Number(rssSlope.toFixed(2)),
+      heap_last_mib: lastSample.heapMiB,
+      heap_slope_mib_per_min: Number(heapSlope.toFixed(2)),
       fds_first: first.fds,
       fds_last: lastSample.fds,
       fds_slope_per_min: Number(fdSlope.toFixed(2)),
@@ -196,6 +201,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
     notes: [
       `${seconds} s: ${ratePerSecond} signed webhooks/s (GitHub, Stripe, Standard Webhooks), ${queries} MCP queries, ${sessions} MCP sessions opened and closed, a follower, an SSE client, forwarding of every event and a push each second`,
       `samples every ${sampleEvery / 1000} s: RSS ${samples.map((s) => Math.round(s.rssMiB)).join(', ')} MiB`,
+      `JS heap in use: ${samples.map((s) => Math.round(s.heapMiB)).join(', ')} MiB; outside the heap (buffers): ${samples.map((s) => Math.round(s.externalMiB)).join(', ')} MiB`,
       `open files: ${samples.map((s) => s.fds).join(', ')}`,
       ...(profile === 'long' ? [] : ['short profile: too brief for a slope to mean anything (the heap is still warming up); flatness is judged in the long profile']),
     ],

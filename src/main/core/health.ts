@@ -20,6 +20,9 @@ export interface Health {
   db_bytes: number;
   /** Resident memory of the core process. */
   rss_bytes: number;
+  /** The JavaScript heap in use and memory held outside it (buffers), for spotting leaks. */
+  heap_bytes: number;
+  external_bytes: number;
   store_problem: StoreProblem | null;
   /** Set when a corrupt database was found at start and moved aside. */
   store_warning: string | null;

@@ -121,6 +121,11 @@ function answerClientErrors(server: http.Server): void {
   });
 }
 
+function memoryFigures(): Pick<Health, 'rss_bytes' | 'heap_bytes' | 'external_bytes'> {
+  const m = process.memoryUsage();
+  return { rss_bytes: m.rss, heap_bytes: m.heapUsed, external_bytes: m.external };
+}
+
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
@@ -216,7 +221,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       events: store.count(),
       last_event_id: store.maxId(),
       db_bytes: dbBytes(),
-      rss_bytes: process.memoryUsage().rss,
+      ...memoryFigures(),
       store_problem: storeProblem,
       store_warning: storeWarning,
       secrets_backend: secrets.describe(),
