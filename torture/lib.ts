@@ -101,7 +101,8 @@ export async function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv =
   fs.rmSync(runtimeFile, { force: true });
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'src', 'main', 'cli', 'index.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--control-port', '0'],
+    // TORTURE_CORE_NODE_ARGS: extra Node flags for the core, e.g. --cpu-prof to profile it.
+    [...(process.env.TORTURE_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'src', 'main', 'cli', 'index.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--control-port', '0'],
     { cwd: root, env: { ...process.env, TIDINGS_DATA_DIR: '', ...SECRET_ENV, ...env }, stdio: 'pipe' },
   );
   let stderr = '';

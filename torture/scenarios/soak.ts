@@ -57,7 +57,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const counts = emptyCounts();
   const dataDir = tmpDir();
   writeConfig(dataDir);
-  const core: CoreProcess = await startCoreProcess(dataDir, process.env.TORTURE_CORE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.TORTURE_CORE_NODE_OPTIONS } : {});
+  const core: CoreProcess = await startCoreProcess(dataDir);
   const sink = await startSink();
   await api(core, 'POST', '/api/targets', { name: 'soak-forward', url: `${sink.url}/forward`, mode: 'forward', sources: ['github', 'stripe', 'orders'], allow_private: true });
   await api(core, 'POST', '/api/targets', { name: 'soak-push', url: `${sink.url}/push`, mode: 'push', allow_private: true });

@@ -76,6 +76,9 @@ export interface SecretSummary {
 
 export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = process.env) {
   let stored = backend.load();
+  // Asked on every delivery: reading process.env is slow, and the stored set changes only
+  // through write(), so the answer per source is kept until then.
+  const cache = new Map<string, string[]>();
 
   function fromEnv(source: string): string[] {
     const raw = env[envVarFor(source)];
@@ -95,13 +98,19 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
   function write(next: Record<string, StoredSecret[]>): void {
     backend.save(next);
     stored = next;
+    cache.clear();
   }
 
   return {
     /** Every secret for a source, newest first; empty means the source is unsigned. */
     forSource(source: string): string[] {
-      const own = (stored[source] ?? []).map((s) => s.value);
-      return [...own, ...fromEnv(source)];
+      let secrets = cache.get(source);
+      if (!secrets) {
+        secrets = [...(stored[source] ?? []).map((s) => s.value), ...fromEnv(source)];
+        if (cache.size > 1000) cache.clear(); // source names come from URLs: keep it bounded
+        cache.set(source, secrets);
+      }
+      return secrets;
     },
 
     has(source: string): boolean {
