@@ -1,9 +1,8 @@
 // The ingest listener's routes: POST /webhooks/:source (and /webhook/:source), GET /health.
-// Order matters: cheap refusals first, then the raw body, then the signature on those
+// A plain Node handler (no framework: see createReceiver). Order matters: cheap refusals first, then the raw body, then the signature on those
 // exact bytes, then parsing, and a 200 only once the event is committed to disk.
 import crypto from 'node:crypto';
-import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type http from 'node:http';
 import { SOURCE_PATTERN } from '../../../shared/events';
 import type { IngestItem } from '../store/event-store';
 import type { Rejection } from '../../../shared/events';
@@ -48,30 +47,103 @@ class HttpError extends Error {
   }
 }
 
-function mediaType(req: Request): string {
+type IncomingMessage = http.IncomingMessage;
+type ServerResponse = http.ServerResponse;
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+function mediaType(req: IncomingMessage): string {
   const raw = req.headers['content-type'];
   return (raw ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-function lowerHeaders(req: Request): Record<string, string | undefined> {
+function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
-export function createReceiver(deps: ReceiverDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  // Senders never revalidate; hashing every answer for an ETag is wasted work.
-  app.set('etag', false);
-  app.set('trust proxy', false);
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** The path without its query, for absolute-form request targets too. */
+function pathOf(url: string): string {
+  if (url.startsWith('/')) {
+    const q = url.indexOf('?');
+    return q === -1 ? url : url.slice(0, q);
+  }
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+const ROUTE = /^\/webhooks?\/([^/]+)\/?$/i;
+
+/**
+ * The raw body, up to `limit` bytes. Over the limit is a 413 and the connection is closed
+ * rather than drained: a sender pushing megabytes past the limit gets its answer at once.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () => new HttpError(413, `the body is larger than the ${limit} byte limit`, { connection: 'close' });
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limit) {
+      reject(tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err: Error | null) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        finish(tooLarge());
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null);
+    const onError = (err: Error) => finish(new HttpError(400, `the body could not be read: ${err.message}`));
+    const onClose = () => {
+      if (!req.complete) finish(new HttpError(400, 'the sender closed the connection before the body was complete'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/**
+ * The ingest listener as a plain Node request handler. It serves three routes, and every
+ * delivery passes through it, so it does only what those routes need: a framework's router
+ * and middleware chain cost more here than the signature check does.
+ */
+export function createReceiver(deps: ReceiverDeps): RequestListener {
   const now = deps.now ?? Date.now;
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'tidings-ingest', version: deps.version });
-  });
-
-  const reject = (req: Request, res: Response, source: string, err: HttpError, bodyBytes = 0) => {
+  const reject = (req: IncomingMessage, res: ServerResponse, source: string, err: HttpError, bodyBytes = 0) => {
     // Bad signatures and bad bodies are what a person needs to see when a provider's
     // deliveries "vanish"; rate limiting and overload are not about the sender's setup.
     if (err.status === 400 || err.status === 401 || err.status === 413 || err.status === 415) {
@@ -91,23 +163,20 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
       }
       deps.logger.info('webhook rejected', { source, status: err.status, reason: err.message });
     }
-    res.status(err.status).set(err.extraHeaders).json({ error: err.message, status: err.status });
+    sendJson(res, err.status, { error: err.message, status: err.status }, err.extraHeaders);
   };
 
-  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false });
-
-  const handler = async (req: Request, res: Response) => {
-    const source = String(req.params.source ?? '');
+  const ingest = async (req: IncomingMessage, res: ServerResponse, source: string) => {
     if (!SOURCE_PATTERN.test(source)) {
       const shown = source.length > 70 ? `${source.slice(0, 64)}…` : source;
-      res.status(400).json({
+      sendJson(res, 400, {
         status: 400,
         error: `"${shown}" is not a valid source name: use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit (e.g. /webhooks/github or /webhooks/my-app)`,
       });
       return;
     }
     if (RESERVED_SOURCES.has(source)) {
-      res.status(400).json({
+      sendJson(res, 400, {
         status: 400,
         error: `the source name "${source}" is reserved for events that Tidings and assistants make; send webhooks to another name, e.g. /webhooks/my-app`,
       });
@@ -120,18 +189,18 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
       reject(req, res, source, new HttpError(415, `${sent} is not accepted for ${source}; send ${provider.contentTypes.join(' or ')}`));
       return;
     }
-    const wait = deps.limiter.take(source);
-    if (wait > 0) {
-      res
-        .status(429)
-        .set('Retry-After', String(wait))
-        .json({ status: 429, error: `too many deliveries for ${source}; retry in ${wait} s` });
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      // Never inflated: a small compressed body can expand to gigabytes (a "zip bomb").
+      reject(req, res, source, new HttpError(415, 'compressed bodies (Content-Encoding) are not accepted; send the body uncompressed'));
       return;
     }
-    await new Promise<void>((resolve, rejectRead) =>
-      rawBody(req, res, (err?: unknown) => (err ? rejectRead(err) : resolve())),
-    );
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const wait = deps.limiter.take(source);
+    if (wait > 0) {
+      sendJson(res, 429, { status: 429, error: `too many deliveries for ${source}; retry in ${wait} s` }, { 'retry-after': String(wait) });
+      return;
+    }
+    const body = await readBody(req, deps.maxBodyBytes);
     if (body.length === 0) throw new HttpError(400, 'the request body is empty; a webhook needs a payload');
 
     const delivery: IncomingDelivery = { source, headers: lowerHeaders(req), body, contentType, now: now() };
@@ -155,7 +224,7 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
     }
     const direct = provider.directReply?.(delivery, payload);
     if (direct) {
-      res.status(direct.status).json(direct.body);
+      sendJson(res, direct.status, direct.body);
       return;
     }
     const event = provider.normalize(delivery, payload);
@@ -175,63 +244,65 @@ export function createReceiver(deps: ReceiverDeps): express.Express {
     };
     const result = await deps.committer.submit(item);
     deps.onStoreOk?.();
-    res.json({ status: result.duplicate ? 'duplicate' : 'received', id: result.id });
+    sendJson(res, 200, { status: result.duplicate ? 'duplicate' : 'received', id: result.id });
   };
-
-  const route = (req: Request, res: Response, next: NextFunction) => {
-    handler(req, res).catch(next);
-  };
-  app.post('/webhooks/:source', route);
-  app.post('/webhook/:source', route);
-
-  app.use((req, res) => {
-    const hint =
-      req.method === 'POST'
-        ? 'webhooks go to POST /webhooks/<source>'
-        : `${req.method} ${req.path} is not served here; webhooks go to POST /webhooks/<source>`;
-    res.status(req.method === 'POST' || req.method === 'GET' ? 404 : 405).json({ status: 404, error: hint });
-  });
 
   // Errors become statuses here, at the edge, with messages a person can act on.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const source = String(req.params?.source ?? 'unknown');
-    const e = err as { type?: string; status?: number; message?: string };
+  const failed = (req: IncomingMessage, res: ServerResponse, source: string, err: unknown) => {
     if (err instanceof HttpError) return reject(req, res, source, err);
-    if (e.type === 'entity.too.large') {
-      return reject(req, res, source, new HttpError(413, `the body is larger than the ${deps.maxBodyBytes} byte limit`));
-    }
-    if (e.type === 'encoding.unsupported') {
-      return reject(req, res, source, new HttpError(415, 'compressed bodies (Content-Encoding) are not accepted; send the body uncompressed'));
-    }
-    if (e.type === 'request.aborted' || e.type === 'request.size.invalid' || e.type === 'charset.unsupported') {
-      return reject(req, res, source, new HttpError(400, `the body could not be read: ${e.message ?? e.type}`));
-    }
     if (err instanceof CommitterClosedError) {
-      return res.status(503).set('Retry-After', '5').json({ status: 503, error: 'Tidings is shutting down; retry shortly' });
+      return sendJson(res, 503, { status: 503, error: 'Tidings is shutting down; retry shortly' }, { 'retry-after': '5' });
     }
     const failure = storeFailure(err);
     if (failure) {
       deps.onStoreError?.(err);
       deps.logger.error('store write failed', { source, code: failure.code, message: (err as Error).message });
-      return res
-        .status(503)
-        .set('Retry-After', String(failure.retryAfter))
-        .json({ status: 503, error: `${failure.message}; the event was not stored, retry later` });
+      return sendJson(
+        res,
+        503,
+        { status: 503, error: `${failure.message}; the event was not stored, retry later` },
+        { 'retry-after': String(failure.retryAfter) },
+      );
     }
     deps.logger.error('ingest failed', { source, error: (err as Error)?.stack ?? String(err) });
-    res.status(500).json({ status: 500, error: 'internal error while storing the event; it was not stored' });
-  });
+    sendJson(res, 500, { status: 500, error: 'internal error while storing the event; it was not stored' });
+  };
 
-  return app;
+  return (req, res) => {
+    const path = pathOf(req.url ?? '/');
+    const method = req.method ?? 'GET';
+    if (path === '/health' && (method === 'GET' || method === 'HEAD')) {
+      sendJson(res, 200, { status: 'ok', service: 'tidings-ingest', version: deps.version });
+      return;
+    }
+    const match = ROUTE.exec(path);
+    if (match && method === 'POST') {
+      let source: string;
+      try {
+        source = decodeURIComponent(match[1]!);
+      } catch {
+        sendJson(res, 400, { status: 400, error: `the source name in ${path.slice(0, 100)} is not valid URL encoding` });
+        return;
+      }
+      ingest(req, res, source).catch((err: unknown) => failed(req, res, source, err));
+      return;
+    }
+    const hint =
+      method === 'POST'
+        ? 'webhooks go to POST /webhooks/<source>'
+        : `${method} ${path.slice(0, 200)} is not served here; webhooks go to POST /webhooks/<source>`;
+    const status = method === 'POST' || method === 'GET' || method === 'HEAD' ? 404 : 405;
+    sendJson(res, status, { status, error: hint }, status === 405 ? { allow: 'POST' } : {});
+  };
 }
 
-function deliveryIdFromHeaders(req: Request): string | null {
+function deliveryIdFromHeaders(req: IncomingMessage): string | null {
   const h = req.headers;
   const id = h['x-github-delivery'] ?? h['webhook-id'] ?? h['svix-id'];
   return typeof id === 'string' ? id.slice(0, 200) : null;
 }
 
-function remoteOf(req: Request): string | null {
+function remoteOf(req: IncomingMessage): string | null {
   const fwd = req.headers['x-forwarded-for'];
   const first = typeof fwd === 'string' ? fwd.split(',')[0]!.trim() : null;
   return first || req.socket.remoteAddress || null;

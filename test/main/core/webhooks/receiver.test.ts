@@ -1,6 +1,7 @@
 // The ingest listener end to end: real HTTP into a real core with a real SQLite file,
 // signatures made by the providers' own libraries.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
@@ -260,6 +261,49 @@ describe('bad input', () => {
     const res = await post(`${core.ingestUrl}/webhooks/plain`, JSON.stringify({ big: 'x'.repeat(3 * 1024 * 1024) }));
     expect(res.status).toBe(413);
     expect(String(res.body.error)).toMatch(/limit/);
+  });
+
+  it('refuses a streamed body (no Content-Length) once it passes the limit, and closes the connection', async () => {
+    const { port } = new URL(core.ingestUrl);
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/plain', headers: { 'content-type': 'application/json' } });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        // Keeps sending until the core answers; 3 MiB would pass the 2 MiB limit.
+        while (sent < 3 * 1024 * 1024 && req.write(chunk)) sent += chunk.length;
+        if (sent < 3 * 1024 * 1024) req.once('drain', () => { sent += chunk.length; pump(); });
+        else req.end();
+      };
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body).error).toMatch(/larger than the 2097152 byte limit/);
+  });
+
+  it('routes the alias, a trailing slash and a query string, and answers other paths and methods with a hint', async () => {
+    expect((await post(`${core.ingestUrl}/webhook/routes-a`, '{"a":1}')).status).toBe(200);
+    expect((await post(`${core.ingestUrl}/webhooks/routes-b/?x=1`, '{"b":1}')).status).toBe(200);
+    const nowhere = await post(`${core.ingestUrl}/hooks/x`, '{}');
+    expect(nowhere.status).toBe(404);
+    expect(String(nowhere.body.error)).toMatch(/POST \/webhooks\/<source>/);
+    const put = await fetch(`${core.ingestUrl}/webhooks/github`, { method: 'PUT', body: '{}' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('POST');
+    expect(((await put.json()) as { error: string }).error).toMatch(/PUT \/webhooks\/github is not served here/);
+    const badEscape = await post(`${core.ingestUrl}/webhooks/%E0%A4%A`, '{}');
+    expect(badEscape.status).toBe(400);
+    expect(String(badEscape.body.error)).toMatch(/not valid URL encoding/);
+    const health = await fetch(`${core.ingestUrl}/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', service: 'tidings-ingest' });
+    expect((await fetch(`${core.ingestUrl}/health`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('refuses compressed bodies instead of inflating them (415)', async () => {
