@@ -95,6 +95,24 @@ export function writeConfig(dataDir: string, extra: Record<string, unknown> = {}
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
+const liveCores = new Set<ChildProcessWithoutNullStreams>();
+process.on('exit', () => {
+  for (const child of liveCores) child.kill('SIGKILL');
+});
+
+/**
+ * Kills every core a scenario started and did not stop: one that threw halfway leaves
+ * its core running, and the next scenario must not share the machine with it.
+ */
+export async function killLeftoverCores(): Promise<number> {
+  const left = [...liveCores];
+  await Promise.all(left.map((child) => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+  return left.length;
+}
+
 /** `tidings serve` in its own process, on free ports, ready when runtime.json appears. */
 export async function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<CoreProcess> {
   const runtimeFile = path.join(dataDir, 'runtime.json');
@@ -110,7 +128,13 @@ export async function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv =
     stderr = (stderr + d.toString()).slice(-20_000);
   });
   child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  liveCores.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      liveCores.delete(child);
+      resolve(code);
+    }),
+  );
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + 30_000;

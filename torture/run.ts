@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root } from './lib';
+import { killLeftoverCores, root } from './lib';
 import type { Profile, ScenarioResult } from './lib';
 import { SCENARIOS } from './scenarios';
 
@@ -95,6 +95,8 @@ async function main(): Promise<number> {
         checks: [{ what: 'scenario ran to the end', ok: false, detail: (err as Error).message }],
       };
     }
+    const leftover = await killLeftoverCores();
+    if (leftover > 0) result.notes.push(`${leftover} core process(es) left running by the scenario were killed after it`);
     result.seconds = (performance.now() - s0) / 1000;
     results.push(result);
     process.stderr.write(`torture: ${s.id} ${result.pass ? 'pass' : 'FAIL'} in ${result.seconds.toFixed(0)} s\n`);
