@@ -7,8 +7,9 @@ import { api } from './api';
 import { healthView } from './lib/health';
 import { isTypingTarget, moveTab, viewShortcut } from './lib/keys';
 import { errorMessage } from './lib/response';
-import { formatBytes, formatCount } from './lib/format';
-import { useInterval, useResource } from './components/hooks';
+import { formatBytes, formatCount, plural } from './lib/format';
+import { onLiveEvents } from './lib/live-signal';
+import { useInterval, useResource, useThrottled } from './components/hooks';
 import { Badge } from './components/Feedback';
 import { EventsView } from './views/EventsView';
 import { ActionsView } from './views/ActionsView';
@@ -29,8 +30,11 @@ type ViewId = (typeof VIEWS)[number]['id'];
 
 function HealthBadge() {
   const health = useResource(() => api.health(), []);
-  // Often enough that the event count in the header never lags the live list for long.
-  useInterval(health.reload, 3_000);
+  // Polled for state changes (store problems, a restart); reloaded as soon as the live
+  // stream brings events, so the count never trails the list (at most once a second).
+  useInterval(health.reload, 5_000);
+  const refresh = useThrottled(health.reload, 1_000);
+  useEffect(() => onLiveEvents(refresh), [refresh]);
   const view = healthView(health.data, health.error ? errorMessage(health.error) : null);
   const h = health.data;
   const title = h
@@ -40,7 +44,7 @@ function HealthBadge() {
     <div className="health" data-testid="health" data-status={health.error ? 'unreachable' : (h?.status ?? 'unknown')} role="status" aria-live="polite" title={title}>
       <Badge tone={view.tone}>{view.label}</Badge>
       {view.detail ? <span className={view.tone === 'ok' ? 'muted' : 'health-problem'}>{view.detail}</span> : null}
-      {h && view.tone === 'ok' ? <span className="muted">{formatCount(h.events)} events</span> : null}
+      {h && view.tone === 'ok' ? <span className="muted">{plural(h.events, 'event')}</span> : null}
     </div>
   );
 }

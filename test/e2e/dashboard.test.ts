@@ -103,6 +103,10 @@ describe('the dashboard in Chromium', () => {
     const id = await sendGithub('push', push);
     const row = page.locator(`[data-testid="event-row"][data-event-id="${id}"]`);
     await row.waitFor({ timeout: 10_000 });
+    // The header's count and the chart follow the stream, not only their slow polls
+    // (health is polled every 5 s; this waits at most 4 s).
+    await expect.poll(() => page.getByTestId('health').textContent(), { timeout: 4_000 }).toMatch(/(^|\D)1 event\b/);
+    await expect.poll(() => page.textContent('body'), { timeout: 4_000 }).not.toMatch(/No events in the last 24 hours/);
     await row.click();
     await expect.poll(() => page.getByTestId('event-detail').textContent()).toMatch(/Make the header sticky/);
     await shoot('events-detail-light');

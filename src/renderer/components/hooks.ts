@@ -152,3 +152,31 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return settled;
 }
+
+/**
+ * `fn`, called at once and then at most once every `ms`: a call inside the quiet period
+ * runs when it ends, so the last one is never dropped. Stable across renders.
+ */
+export function useThrottled(fn: () => void, ms: number): () => void {
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  return useCallback(() => {
+    if (timer.current) return;
+    const wait = last.current + ms - Date.now();
+    const run = () => {
+      timer.current = null;
+      last.current = Date.now();
+      fnRef.current();
+    };
+    if (wait <= 0) run();
+    else timer.current = setTimeout(run, wait);
+  }, [ms]);
+}

@@ -30,7 +30,8 @@ import { EventDetail } from '../components/EventDetail';
 import { HourlyChart } from '../components/HourlyChart';
 import { CopyButton } from '../components/CopyButton';
 import { EmptyState, InlineError, Spinner } from '../components/Feedback';
-import { useAction, useDebounced, useInterval, useResource } from '../components/hooks';
+import { useAction, useDebounced, useInterval, useResource, useThrottled } from '../components/hooks';
+import { announceLiveEvents } from '../lib/live-signal';
 
 const PAGE = 500;
 const ROW_HEIGHT = 36;
@@ -141,14 +142,8 @@ export function EventsView({ active, open }: { active: boolean; open?: { id: num
 
   const sources = useResource(() => api.sources(), []);
   const hourly = useResource(() => api.hourly(24), []);
-  // Redraw the chart now and then while events arrive, at most every 2 s.
-  const chartStale = useRef(false);
-  useInterval(() => {
-    if (chartStale.current) {
-      chartStale.current = false;
-      hourly.reload();
-    }
-  }, 2_000);
+  // Redraw the chart when events arrive: at once, then at most every 2 s.
+  const redrawChart = useThrottled(hourly.reload, 2_000);
   useInterval(hourly.reload, 300_000);
   useInterval(sources.reload, 120_000);
 
@@ -169,9 +164,12 @@ export function EventsView({ active, open }: { active: boolean; open?: { id: num
     queue.current = [];
     const f = filterRef.current;
     const keep = batch.filter((e) => matchesFilter(e, f));
-    if (batch.length) chartStale.current = true;
+    if (batch.length) {
+      redrawChart();
+      announceLiveEvents();
+    }
     if (keep.length) dispatch({ type: 'live', events: keep });
-  }, []);
+  }, [redrawChart]);
 
   const enqueue = useCallback(
     (events: EventRecord[]) => {
