@@ -20,7 +20,7 @@ function tmp(): string {
 }
 
 async function startServer(mode: 'durable' | 'nostore', dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), mode, dataDir, SECRET], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), mode, dataDir, SECRET], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

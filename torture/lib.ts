@@ -36,7 +36,7 @@ export interface ScenarioResult {
   /** What a reader needs to judge the numbers. */
   notes: string[];
   /** Each check with its outcome, so a failure says which promise broke. */
-  checks: Array<{ what: string; ok: boolean; detail?: string }>;
+  checks: Array<{ what: string; ok: boolean; detail?: string; advisory?: boolean }>;
   seconds?: number;
 }
 
@@ -46,8 +46,17 @@ export class Checks {
     this.list.push({ what, ok, ...(detail !== undefined ? { detail } : {}) });
     return ok;
   }
+  /**
+   * A check on how fast this machine is rather than on what the core promises: reported,
+   * but it fails only the long profile, which is run by hand on a known machine. CI
+   * machines vary too much for a speed to decide a build.
+   */
+  speed(profile: Profile, what: string, ok: boolean, detail?: string): boolean {
+    this.list.push({ what, ok, ...(detail !== undefined ? { detail } : {}), ...(profile === 'long' ? {} : { advisory: true }) });
+    return ok;
+  }
   get ok(): boolean {
-    return this.list.every((c) => c.ok);
+    return this.list.every((c) => c.ok || c.advisory);
   }
 }
 

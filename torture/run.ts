@@ -63,7 +63,7 @@ function report(profile: Profile, results: ScenarioResult[], started: Date, seco
     for (const n of r.notes) lines.push(`- ${n}`);
     if (r.notes.length) lines.push('');
     lines.push('| check | ok | detail |', '|---|---|---|');
-    for (const c of r.checks) lines.push(`| ${c.what} | ${c.ok ? 'yes' : '**no**'} | ${(c.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+    for (const c of r.checks) lines.push(`| ${c.what} | ${c.ok ? 'yes' : c.advisory ? 'no (speed of this machine; decides only the long profile)' : '**no**'} | ${(c.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
     lines.push('');
   }
   return lines.join('\n');
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
     result.seconds = (performance.now() - s0) / 1000;
     results.push(result);
     process.stderr.write(`torture: ${s.id} ${result.pass ? 'pass' : 'FAIL'} in ${result.seconds.toFixed(0)} s\n`);
-    for (const c of result.checks.filter((c) => !c.ok)) process.stderr.write(`  failed: ${c.what}${c.detail ? ` (${c.detail})` : ''}\n`);
+    for (const c of result.checks.filter((c) => !c.ok)) process.stderr.write(`  ${c.advisory ? 'slow machine (not a failure in this profile)' : 'failed'}: ${c.what}${c.detail ? ` (${c.detail})` : ''}\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
   const dir = path.join(root, 'reports');
