@@ -210,7 +210,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   await core.stop();
   await sink.close();
   return {
-    name: `soak (${Math.round(seconds / 60) >= 1 ? `${Math.round(seconds / 60)} min` : `${seconds} s`} mixed load)`,
+    name: `soak (${seconds >= 90 ? `${Math.round(seconds / 60)} min` : `${seconds} s`} mixed load)`,
     pass: checks.ok,
     counts,
     memory: {
