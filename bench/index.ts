@@ -6,13 +6,9 @@ import { benchDisk, benchIngest } from './ingest';
 import { benchRecentEvents, benchToolMemory, benchWakeLatency } from './mcp';
 import { benchDashboard } from './dashboard';
 import { benchOutbound } from './outbound';
+import { countAbortSignalWarnings } from '../test/helpers/load-tools';
 
-// Node's fetch keeps an abort listener per request on the SDK client's long-lived signal
-// until GC (nodejs/undici#5285); the warning is about the load generator, not the core.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'MaxListenersExceededWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
-});
+countAbortSignalWarnings('bench');
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rows: Array<[string, string, string]> = [];

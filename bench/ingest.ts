@@ -11,6 +11,7 @@ import { createLogger } from '../src/main/core/logger';
 import { startCore } from '../src/main/core/start-core';
 import { runLoad } from './load';
 import type { LoadResult } from './load';
+import { nodeArgsFromEnv } from '../test/helpers/load-tools';
 
 const SECRET = 'bench-secret-0123456789';
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,7 +21,7 @@ function tmp(): string {
 }
 
 async function startServer(mode: 'durable' | 'nostore', dataDir: string) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), mode, dataDir, SECRET], {
+  const child = spawn(process.execPath, [...nodeArgsFromEnv('BENCH_SERVER_NODE_ARGS'), '--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), mode, dataDir, SECRET], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

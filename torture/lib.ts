@@ -15,6 +15,7 @@ import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import type { RuntimeInfo } from '../src/main/core/data-dir';
+import { nodeArgsFromEnv } from '../test/helpers/load-tools';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export type Profile = 'short' | 'long';
@@ -129,7 +130,7 @@ export async function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv =
   const child = spawn(
     process.execPath,
     // TORTURE_CORE_NODE_ARGS: extra Node flags for the core, e.g. --cpu-prof to profile it.
-    [...(process.env.TORTURE_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path.join(root, 'src', 'main', 'cli', 'index.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--control-port', '0'],
+    [...nodeArgsFromEnv('TORTURE_CORE_NODE_ARGS'), '--import', 'tsx', path.join(root, 'src', 'main', 'cli', 'index.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--control-port', '0'],
     { cwd: root, env: { ...process.env, TIDINGS_DATA_DIR: '', ...SECRET_ENV, ...env }, stdio: 'pipe' },
   );
   let stderr = '';

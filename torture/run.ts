@@ -5,27 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { countAbortSignalWarnings } from '../test/helpers/load-tools';
 import { killLeftoverCores, root } from './lib';
 import type { Profile, ScenarioResult } from './lib';
 import { SCENARIOS } from './scenarios';
 
-// Node's fetch adds an abort listener to the MCP client transport's one AbortSignal per
-// request and drops it only when the request is garbage-collected, so thousands of quick
-// tool calls from this runner cross its 1,500-listener warning before a GC. They are not a
-// leak (a GC clears them all), and a wall of identical warnings would bury the report:
-// count them and say so once at the end. Every other warning prints as usual.
-let abortListenerWarnings = 0;
-const printWarning = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name === 'MaxListenersExceededWarning' && w.message.includes('[AbortSignal]')) abortListenerWarnings++;
-  else for (const listener of printWarning) listener(w);
-});
-process.on('exit', () => {
-  if (abortListenerWarnings > 0) {
-    process.stderr.write(`torture: ${abortListenerWarnings} MaxListenersExceededWarning(s) on the MCP client's AbortSignal (runner side, cleared by GC)\n`);
-  }
-});
+countAbortSignalWarnings('torture');
 
 function parseProfile(): Profile {
   const arg = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) ?? process.env.TORTURE_PROFILE ?? 'short';
