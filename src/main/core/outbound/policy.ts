@@ -62,6 +62,13 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, at - now);
 }
 
+/** A span as a person says it: "40 s", "12 min", "24 h". */
+function span(ms: number): string {
+  if (ms < m) return `${Math.round(ms / s)} s`;
+  if (ms < h) return `${Math.round(ms / m)} min`;
+  return `${Math.round(ms / h)} h`;
+}
+
 export function decide(f: AttemptFacts, policy: RetryPolicy, random: () => number = Math.random): Decision {
   if (f.status !== null && f.status >= 200 && f.status < 300) return { kind: 'delivered' };
   if (f.status === 410) return { kind: 'gone' };
@@ -71,7 +78,7 @@ export function decide(f: AttemptFacts, policy: RetryPolicy, random: () => numbe
   let why: string;
   if (f.local) {
     if (f.now - f.createdAt >= policy.localMaxAgeMs) {
-      return { kind: 'dead', why: `gave up after ${f.attempts} attempts over ${Math.round((f.now - f.createdAt) / h)} h` };
+      return { kind: 'dead', why: `gave up after ${f.attempts} attempts over ${span(f.now - f.createdAt)}` };
     }
     const steps = policy.localSchedule;
     delay = jittered(steps[Math.min(f.attempts - 1, steps.length - 1)] ?? 1000);

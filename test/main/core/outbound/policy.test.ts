@@ -38,7 +38,10 @@ describe('decide', () => {
     const steps = [1, 2, 3, 4, 5, 50].map((attempts) => decide(facts({ attempts, local: true }), policy));
     expect(steps.map((d) => (d.kind === 'retry' ? d.delayMs : d.kind))).toEqual([1000, 2000, 5000, 10000, 10000, 10000]);
     const old = decide(facts({ attempts: 9000, local: true, createdAt: NOW - policy.localMaxAgeMs }), policy);
-    expect(old.kind).toBe('dead');
+    expect(old).toEqual({ kind: 'dead', why: 'gave up after 9000 attempts over 24 h' });
+    // A shortened local window (as tests and impatient configs set) reads in its own unit.
+    const brief = decide(facts({ attempts: 10, local: true, createdAt: NOW - 3_000 }), { ...policy, localMaxAgeMs: 2_000 });
+    expect(brief).toEqual({ kind: 'dead', why: 'gave up after 10 attempts over 3 s' });
   });
 
   it('honours Retry-After on 429 and 503 only, in seconds or as a date, up to the cap', () => {
