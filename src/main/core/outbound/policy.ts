@@ -62,8 +62,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, at - now);
 }
 
-/** A span as a person says it: "40 s", "12 min", "24 h". */
+/** A span as a person says it: "less than a second", "40 s", "12 min", "24 h". */
 function span(ms: number): string {
+  if (ms < s) return "less than a second";
   if (ms < m) return `${Math.round(ms / s)} s`;
   if (ms < h) return `${Math.round(ms / m)} min`;
   return `${Math.round(ms / h)} h`;
