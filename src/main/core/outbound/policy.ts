@@ -64,7 +64,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 
 /** A span as a person says it: "less than a second", "40 s", "12 min", "24 h". */
 function span(ms: number): string {
-  if (ms < s) return "less than a second";
+  if (ms < s) return 'less than a second';
   if (ms < m) return `${Math.round(ms / s)} s`;
   if (ms < h) return `${Math.round(ms / m)} min`;
   return `${Math.round(ms / h)} h`;
