@@ -321,6 +321,22 @@ export function processFigures(pid: number): { rssMiB: number; fds: number } {
   return { rssMiB: Math.round(rss * 10) / 10, fds };
 }
 
+/**
+ * The process's figures once its open files are back down to `ceiling`, or as they stand
+ * after `ms`. Idle keep-alive connections close within seconds of the last request (the
+ * servers' 5 s keep-alive timeout), so a check that no file handles were left behind polls
+ * rather than reading once.
+ */
+export async function figuresOnceSettled(pid: number, ceiling: number, ms = 15_000): Promise<{ rssMiB: number; fds: number }> {
+  const deadline = Date.now() + ms;
+  let figures = processFigures(pid);
+  while (figures.fds > ceiling && Date.now() < deadline) {
+    await sleep(250);
+    figures = processFigures(pid);
+  }
+  return figures;
+}
+
 /** Least-squares slope of y over x. */
 export function slope(points: Array<[number, number]>): number {
   const n = points.length;

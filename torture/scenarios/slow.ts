@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import { Checks, emptyCounts, followWithMcp, healthySse, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
+import { Checks, emptyCounts, figuresOnceSettled, followWithMcp, healthySse, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
 import type { CoreProcess, Profile, ScenarioResult } from '../lib';
 
 /** A client that sends its request and then never reads: bytes pile up on the core's side. */
@@ -109,12 +109,7 @@ export async function slowScenario(profile: Profile): Promise<ScenarioResult> {
   const missingMcp = acked.filter((id) => !follower.ids.has(id)).length;
   counts.stored = acked.length - missingSse;
   counts.lost = missingSse;
-  // Idle keep-alive connections of the clients close within a few seconds.
-  let closed = processFigures(core.child.pid!);
-  for (let i = 0; i < 40 && closed.fds > idle.fds; i++) {
-    await sleep(250);
-    closed = processFigures(core.child.pid!);
-  }
+  const closed = await figuresOnceSettled(core.child.pid!, idle.fds, 10_000);
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
   notes.push(`2 × ${total} events of ~1 KiB fields through ${mib(healthy.bytes())} of SSE to the healthy client`);
   notes.push(`stalled SSE client: ${mib(sse.received)} reached it before the core closed the stream; stalled MCP GET stream: ${mib(mcp.received)}`);
