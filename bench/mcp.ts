@@ -15,6 +15,7 @@ import { openDatabase } from '../src/main/core/store/open-db';
 import { createEventStore } from '../src/main/core/store/event-store';
 import type { IngestItem } from '../src/main/core/store/event-store';
 import { percentile } from './load';
+import { nodeArgsFromEnv } from '../test/helpers/load-tools';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -26,7 +27,7 @@ interface CoreProcess {
 }
 
 export async function startCoreProcess(dataDir: string): Promise<CoreProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), 'durable', dataDir, 'unused-secret'], {
+  const child = spawn(process.execPath, [...nodeArgsFromEnv('BENCH_SERVER_NODE_ARGS'), '--import', 'tsx', path.join(root, 'bench', 'ingest-server.ts'), 'durable', dataDir, 'unused-secret'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
