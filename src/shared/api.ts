@@ -19,6 +19,7 @@ export const healthSchema = z.object({
   rss_bytes: z.number(),
   heap_bytes: z.number(),
   external_bytes: z.number(),
+  writer_heap_bytes: z.number(),
   store_problem: z.object({ code: z.string(), message: z.string(), since: z.string() }).nullable(),
   store_warning: z.string().nullable(),
   secrets_backend: z.string(),

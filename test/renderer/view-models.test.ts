@@ -250,6 +250,7 @@ const health = (patch: Partial<HealthInfo>): HealthInfo => ({
   outbound: { targets: 0, enabled: 0, pending: 0, dead: 0 },
   heap_bytes: 0,
   external_bytes: 0,
+  writer_heap_bytes: 0,
   ...patch,
 });
 

@@ -49,7 +49,7 @@ async function delivery(i: number, github: Signed): Promise<Signed> {
   return signers.generic({ type: 'order.created', order: i });
 }
 
-type Sample = { t: number; rssMiB: number; fds: number; heapMiB: number; externalMiB: number };
+type Sample = { t: number; rssMiB: number; fds: number; heapMiB: number; externalMiB: number; writerHeapMiB: number };
 
 /** The highest value of each figure in each whole minute (the last, partial minute too). */
 function minutePeaks(samples: Sample[]): Sample[] {
@@ -60,7 +60,14 @@ function minutePeaks(samples: Sample[]): Sample[] {
     byMinute.set(
       m,
       p
-        ? { t: m + 0.5, rssMiB: Math.max(p.rssMiB, s.rssMiB), fds: Math.max(p.fds, s.fds), heapMiB: Math.max(p.heapMiB, s.heapMiB), externalMiB: Math.max(p.externalMiB, s.externalMiB) }
+        ? {
+            t: m + 0.5,
+            rssMiB: Math.max(p.rssMiB, s.rssMiB),
+            fds: Math.max(p.fds, s.fds),
+            heapMiB: Math.max(p.heapMiB, s.heapMiB),
+            externalMiB: Math.max(p.externalMiB, s.externalMiB),
+            writerHeapMiB: Math.max(p.writerHeapMiB, s.writerHeapMiB),
+          }
         : { ...s, t: m + 0.5 },
     );
   }
@@ -155,9 +162,9 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const sampleLoop = async () => {
     while (Date.now() < end) {
       const f = processFigures(core.child.pid!);
-      const h = (await api(core, 'GET', '/api/health')).json as { heap_bytes?: number; external_bytes?: number } | null;
+      const h = (await api(core, 'GET', '/api/health')).json as { heap_bytes?: number; external_bytes?: number; writer_heap_bytes?: number } | null;
       const mib = (n: number | undefined) => Math.round(((n ?? NaN) / 1024 / 1024) * 10) / 10;
-      samples.push({ t: (Date.now() - t0) / 60_000, ...f, heapMiB: mib(h?.heap_bytes), externalMiB: mib(h?.external_bytes) });
+      samples.push({ t: (Date.now() - t0) / 60_000, ...f, heapMiB: mib(h?.heap_bytes), externalMiB: mib(h?.external_bytes), writerHeapMiB: mib(h?.writer_heap_bytes) });
       await sleep(sampleEvery);
     }
   };
@@ -195,6 +202,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const rssSlope = slope(half.map((m) => [m.t, m.rssMiB]));
   const fdSlope = slope(half.map((m) => [m.t, m.fds]));
   const heapSlope = slope(half.map((m) => [m.t, m.heapMiB]));
+  const writerHeapSlope = slope(half.map((m) => [m.t, m.writerHeapMiB]));
   const rawRssSlope = slope(samples.filter((s) => s.t >= samples.at(-1)!.t / 2).map((s) => [s.t, s.rssMiB]));
   const first = samples[0]!;
   const lastSample = samples.at(-1)!;
@@ -223,6 +231,8 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
       rss_slope_mib_per_min: Number(rssSlope.toFixed(2)),
       heap_last_mib: lastSample.heapMiB,
       heap_slope_mib_per_min: Number(heapSlope.toFixed(2)),
+      writer_heap_last_mib: lastSample.writerHeapMiB,
+      writer_heap_slope_mib_per_min: Number(writerHeapSlope.toFixed(2)),
       fds_first: first.fds,
       fds_last: lastSample.fds,
       fds_idle: idle.fds,
@@ -233,6 +243,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
       `${seconds} s: ${ratePerSecond} signed webhooks/s (GitHub, Stripe, Standard Webhooks), ${queries} MCP queries, ${sessions} MCP sessions opened and closed, a follower, an SSE client, forwarding of every event and a push each second`,
       `sampled every ${sampleEvery / 1000} s (${samples.length} samples); peak of each minute: RSS ${minutes.map((m) => Math.round(m.rssMiB)).join(', ')} MiB`,
       `peak JS heap in use each minute: ${minutes.map((m) => Math.round(m.heapMiB)).join(', ')} MiB; outside the heap (buffers): ${minutes.map((m) => Math.round(m.externalMiB)).join(', ')} MiB`,
+      `peak JS heap of the store's writer thread each minute: ${minutes.map((m) => Math.round(m.writerHeapMiB)).join(', ')} MiB (slope over the second half ${writerHeapSlope.toFixed(2)} MiB/min)`,
       `peak open files each minute: ${minutes.map((m) => m.fds).join(', ')}`,
       `RSS slope over the second half: ${rssSlope.toFixed(2)} MiB/min through the ${points === minutes ? 'minute peaks' : 'samples (too few minutes for peaks)'}, ${rawRssSlope.toFixed(2)} MiB/min through every sample`,
       ...(profile === 'long' ? [] : ['short profile: too brief for a slope to mean anything (the heap is still warming up); flatness is judged in the long profile']),

@@ -23,6 +23,8 @@ export interface Health {
   /** The JavaScript heap in use and memory held outside it (buffers), for spotting leaks. */
   heap_bytes: number;
   external_bytes: number;
+  /** The same for the store's writer thread, whose heap is separate (as it last reported). */
+  writer_heap_bytes: number;
   store_problem: StoreProblem | null;
   /** Set when a corrupt database was found at start and moved aside. */
   store_warning: string | null;

@@ -222,6 +222,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       last_event_id: store.maxId(),
       db_bytes: dbBytes(),
       ...memoryFigures(),
+      writer_heap_bytes: writer.heapBytes(),
       store_problem: storeProblem,
       store_warning: storeWarning,
       secrets_backend: secrets.describe(),

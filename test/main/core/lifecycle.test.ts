@@ -64,6 +64,9 @@ describe('core lifecycle', () => {
       const health = core.health();
       expect(health.status).toBe('degraded');
       expect(health.store_warning).toContain(aside[0]);
+      // Both threads' heaps are reported: the writer's from its first message on.
+      expect(health.heap_bytes).toBeGreaterThan(1024 * 1024);
+      expect(health.writer_heap_bytes).toBeGreaterThan(1024 * 1024);
       expect((await post(`${core.ingestUrl}/webhooks/demo`, '{"ok":true}')).status).toBe(200);
     } finally {
       await core.close();

@@ -2,6 +2,7 @@
 // indexing, the derived views and each batch's fsync happen here, so the thread that
 // answers HTTP never waits on the disk. The main thread reads through its own read-only
 // connection (WAL lets readers and this writer work at the same time).
+import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from './event-store';
 import { createOutboundWrites } from '../outbound/writes';
@@ -12,6 +13,8 @@ import type { WriterInit, WriterRequest, WriterResponse } from './writer-protoco
 
 const port = parentPort!;
 const init = workerData as WriterInit;
+/** How often the thread reports its heap, which the main thread's figures do not include. */
+const HEAP_REPORT_MS = 5_000;
 
 function errorOf(err: unknown) {
   const e = err as { code?: unknown; message?: unknown; name?: unknown };
@@ -57,7 +60,9 @@ try {
       (err: unknown) => port.postMessage({ kind: 'reply', id: req.id, ok: false, error: errorOf(err) } satisfies WriterResponse),
     );
   });
-  port.postMessage({ kind: 'ready', movedAside: opened.movedAside } satisfies WriterResponse);
+  const heapUsed = () => v8.getHeapStatistics().used_heap_size;
+  port.postMessage({ kind: 'ready', movedAside: opened.movedAside, heapUsed: heapUsed() } satisfies WriterResponse);
+  setInterval(() => port.postMessage({ kind: 'heap', used: heapUsed() } satisfies WriterResponse), HEAP_REPORT_MS).unref();
 } catch (err) {
   port.postMessage({ kind: 'failed', error: errorOf(err) } satisfies WriterResponse);
 }

@@ -40,6 +40,8 @@ export interface Writer {
   recordRejection(r: Omit<Rejection, 'id' | 'at'> & { at: number }): void;
   call<T = unknown>(op: string, args?: unknown): Promise<T>;
   pragma(statement: string): Promise<unknown>;
+  /** The writer thread's JavaScript heap in use, as it last reported (every few seconds). */
+  heapBytes(): number;
   close(): Promise<void>;
 }
 
@@ -50,15 +52,20 @@ export async function startWriter(file: string, retention: RetentionOptions, log
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let exited: Error | null = null;
+  let heapBytes = 0;
 
   const ready = new Promise<string | null>((resolve, reject) => {
     worker.on('message', (msg: WriterResponse) => {
       switch (msg.kind) {
         case 'ready':
+          heapBytes = msg.heapUsed;
           resolve(msg.movedAside);
           break;
         case 'failed':
           reject(msg.error.name === 'CorruptDatabaseError' ? new CorruptDatabaseError(msg.error.message, '') : new WriterError(msg.error));
+          break;
+        case 'heap':
+          heapBytes = msg.used;
           break;
         case 'log':
           logger[msg.level](msg.msg, msg.data);
@@ -108,6 +115,7 @@ export async function startWriter(file: string, retention: RetentionOptions, log
     },
     call,
     pragma: (statement) => call('pragma', statement),
+    heapBytes: () => heapBytes,
     async close() {
       if (exited) return;
       await call('close');
