@@ -207,11 +207,12 @@ export function request(
           }
           resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
         });
-        res.on('error', () => resolve({ status: 0, text: '', json: null, headers: {} }));
+        res.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, text: err.code ?? err.message, json: null, headers: {} }));
       },
     );
     if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ status: 0, text: '', json: null, headers: {} }));
+    // Status 0: no answer; the text says why (ECONNRESET, timeout, ...).
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, text: err.code ?? err.message, json: null, headers: {} }));
     req.end(body);
   });
 }

@@ -98,6 +98,8 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   const t0 = Date.now();
   const end = t0 + seconds * 1000;
   const acked: number[] = [];
+  /** Answers other than 200 with an id, by status and the start of the body (or the error). */
+  const refused = new Map<string, number>();
   const pushedMessages: string[] = [];
   let queries = 0;
   let queryErrors = 0;
@@ -114,6 +116,10 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
       void request(`${core.runtime.ingest_url}/webhooks/${d.source}`, { headers: d.headers, body: d.body, agent }).then((r) => {
         counts.sent++;
         if (r.status === 200 && typeof r.json?.id === 'number') acked.push(r.json.id);
+        else {
+          const key = `${r.status} ${r.text.slice(0, 120)}`;
+          refused.set(key, (refused.get(key) ?? 0) + 1);
+        }
       });
     }
   };
@@ -244,6 +250,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
       `sampled every ${sampleEvery / 1000} s (${samples.length} samples); peak of each minute: RSS ${minutes.map((m) => Math.round(m.rssMiB)).join(', ')} MiB`,
       `peak JS heap in use each minute: ${minutes.map((m) => Math.round(m.heapMiB)).join(', ')} MiB; outside the heap (buffers): ${minutes.map((m) => Math.round(m.externalMiB)).join(', ')} MiB`,
       `peak JS heap of the store's writer thread each minute: ${minutes.map((m) => Math.round(m.writerHeapMiB)).join(', ')} MiB (slope over the second half ${writerHeapSlope.toFixed(2)} MiB/min)`,
+      `webhooks not acknowledged: ${refused.size === 0 ? 'none' : [...refused].map(([k, n]) => `${n} × ${k}`).join('; ')}`,
       `peak open files each minute: ${minutes.map((m) => m.fds).join(', ')}`,
       `RSS slope over the second half: ${rssSlope.toFixed(2)} MiB/min through the ${points === minutes ? 'minute peaks' : 'samples (too few minutes for peaks)'}, ${rawRssSlope.toFixed(2)} MiB/min through every sample`,
       ...(profile === 'long' ? [] : ['short profile: too brief for a slope to mean anything (the heap is still warming up); flatness is judged in the long profile']),
