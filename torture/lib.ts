@@ -43,8 +43,8 @@ export interface ScenarioResult {
 
 export class Checks {
   readonly list: ScenarioResult['checks'] = [];
-  check(what: string, ok: boolean, detail?: string): boolean {
-    this.list.push({ what, ok, ...(detail !== undefined ? { detail } : {}) });
+  check(what: string, ok: boolean, detail?: string, advisory = false): boolean {
+    this.list.push({ what, ok, ...(detail !== undefined ? { detail } : {}), ...(advisory ? { advisory } : {}) });
     return ok;
   }
   /**
@@ -53,8 +53,7 @@ export class Checks {
    * machines vary too much for a speed to decide a build.
    */
   speed(profile: Profile, what: string, ok: boolean, detail?: string): boolean {
-    this.list.push({ what, ok, ...(detail !== undefined ? { detail } : {}), ...(profile === 'long' ? {} : { advisory: true }) });
-    return ok;
+    return this.check(what, ok, detail, profile !== 'long');
   }
   get ok(): boolean {
     return this.list.every((c) => c.ok || c.advisory);
@@ -336,6 +335,13 @@ export async function figuresOnceSettled(pid: number, ceiling: number, ms = 15_0
     figures = processFigures(pid);
   }
   return figures;
+}
+
+/** The largest of many numbers (0 for none): a spread into Math.max overflows the stack past ~100k. */
+export function largest(values: readonly number[]): number {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return max;
 }
 
 /** Least-squares slope of y over x. */

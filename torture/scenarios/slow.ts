@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import { Checks, emptyCounts, figuresOnceSettled, followWithMcp, healthySse, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
+import { Checks, emptyCounts, figuresOnceSettled, followWithMcp, healthySse, largest, processFigures, request, sleep, startCoreProcess, tmpDir, writeConfig } from '../lib';
 import type { CoreProcess, Profile, ScenarioResult } from '../lib';
 
 /** A client that sends its request and then never reads: bytes pile up on the core's side. */
@@ -98,7 +98,7 @@ export async function slowScenario(profile: Profile): Promise<ScenarioResult> {
 
   // Let the healthy readers catch up, then look.
   const deadline = Date.now() + 30_000;
-  const last = acked.reduce((a, b) => Math.max(a, b), 0); // no spread: a long soak acknowledges more ids than a call takes arguments
+  const last = largest(acked);
   while ((!healthy.ids.has(last) || !follower.ids.has(last)) && Date.now() < deadline) await sleep(100);
   await follower.stop();
   healthy.close();

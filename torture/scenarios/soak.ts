@@ -10,7 +10,7 @@ import examples from '@octokit/webhooks-examples';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import Database from 'better-sqlite3';
-import { api, Checks, emptyCounts, figuresOnceSettled, followWithMcp, healthySse, processFigures, request, signers, sleep, slope, startCoreProcess, stripeEvent, tmpDir, writeConfig } from '../lib';
+import { api, Checks, emptyCounts, figuresOnceSettled, followWithMcp, healthySse, largest, processFigures, request, signers, sleep, slope, startCoreProcess, stripeEvent, tmpDir, writeConfig } from '../lib';
 import type { CoreProcess, Profile, ScenarioResult, Signed } from '../lib';
 
 const PUSH = examples.find((g) => g.name === 'push')!.examples[0];
@@ -56,20 +56,10 @@ function minutePeaks(samples: Sample[]): Sample[] {
   const byMinute = new Map<number, Sample>();
   for (const s of samples) {
     const m = Math.floor(s.t);
-    const p = byMinute.get(m);
-    byMinute.set(
-      m,
-      p
-        ? {
-            t: m + 0.5,
-            rssMiB: Math.max(p.rssMiB, s.rssMiB),
-            fds: Math.max(p.fds, s.fds),
-            heapMiB: Math.max(p.heapMiB, s.heapMiB),
-            externalMiB: Math.max(p.externalMiB, s.externalMiB),
-            writerHeapMiB: Math.max(p.writerHeapMiB, s.writerHeapMiB),
-          }
-        : { ...s, t: m + 0.5 },
-    );
+    const peak = byMinute.get(m) ?? { ...s };
+    for (const key of Object.keys(s) as Array<keyof Sample>) peak[key] = Math.max(peak[key], s[key]);
+    peak.t = m + 0.5;
+    byMinute.set(m, peak);
   }
   return [...byMinute.values()];
 }
@@ -179,7 +169,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   counts.acknowledged = acked.length;
 
   // Let every consumer catch up.
-  const last = acked.reduce((a, b) => Math.max(a, b), 0); // no spread: a long soak acknowledges more ids than a call takes arguments
+  const last = largest(acked);
   const deadline = Date.now() + 60_000;
   const caughtUp = () => sse.ids.has(last) && follower.ids.has(last) && acked.every((id) => sink.forwarded.has(id)) && pushedMessages.every((m) => sink.pushed.has(m));
   while (!caughtUp() && Date.now() < deadline) await sleep(250);
@@ -224,7 +214,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
     checks.check('RSS flat over the second half (slope of the minute peaks under 1 MiB/min)', rssSlope < 1, `${rssSlope.toFixed(2)} MiB/min`);
     checks.check('open files flat over the second half (slope of the minute peaks under 0.5/min)', fdSlope < 0.5, `${fdSlope.toFixed(2)} fds/min`);
   }
-  checks.check('no file handles left behind once the load and every client are gone', settled.fds <= idle.fds, `${idle.fds} before any client, up to ${Math.max(...minutes.map((m) => m.fds))} under load, ${settled.fds} after`);
+  checks.check('no file handles left behind once the load and every client are gone', settled.fds <= idle.fds, `${idle.fds} before any client, up to ${largest(minutes.map((m) => m.fds))} under load, ${settled.fds} after`);
   await core.stop();
   await sink.close();
   return {
