@@ -18,6 +18,7 @@ import { searchText } from './search-text';
 import { PayloadError } from './types';
 import type { IncomingDelivery } from './types';
 import { storeFailure } from '../store/failures';
+import { transferEncodingProblem } from '../http-framing';
 
 /** Sources whose events come from inside: publish_event ("mcp") and Tidings itself. */
 export const RESERVED_SOURCES = new Set(['mcp', 'tidings']);
@@ -277,11 +278,18 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       return;
     }
     const match = ROUTE.exec(path);
+    const framing = transferEncodingProblem(req.headers['transfer-encoding']);
+    if (framing) {
+      // Closed after the answer: with the body's framing unknown, the socket holds nothing readable.
+      const err = new HttpError(400, framing, { connection: 'close' });
+      const named = match && method === 'POST' ? safeDecode(match[1]!) : null;
+      if (named !== null && SOURCE_PATTERN.test(named)) reject(req, res, named, err);
+      else sendJson(res, 400, { status: 400, error: framing }, err.extraHeaders);
+      return;
+    }
     if (match && method === 'POST') {
-      let source: string;
-      try {
-        source = decodeURIComponent(match[1]!);
-      } catch {
+      const source = safeDecode(match[1]!);
+      if (source === null) {
         sendJson(res, 400, { status: 400, error: `the source name in ${path.slice(0, 100)} is not valid URL encoding` });
         return;
       }
@@ -295,6 +303,14 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
     const status = method === 'POST' || method === 'GET' || method === 'HEAD' ? 404 : 405;
     sendJson(res, status, { status, error: hint }, status === 405 ? { allow: 'POST' } : {});
   };
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function deliveryIdFromHeaders(req: IncomingMessage): string | null {
