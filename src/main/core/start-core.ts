@@ -173,6 +173,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       limiter: createRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      trustedProxies: config.trustedProxies,
       version: VERSION,
       onStoreError: (err) => {
         const e = err as { code?: string; message?: string };

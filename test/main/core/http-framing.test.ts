@@ -2,7 +2,7 @@
 // JSON answer and a closed connection on both listeners, instead of a socket left waiting.
 // Raw TCP, because every HTTP client refuses to send such requests.
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Rejection } from '../../../src/shared/events';
 import { transferEncodingProblem } from '../../../src/main/core/http-framing';
 import { api, startTestCore } from '../../helpers/core';
@@ -55,8 +55,13 @@ describe('the ingest listener', () => {
 
   it('keeps the refusal in the rejection log for the source', async () => {
     await rawRequest(core.runtime.ingest_port, webhook('gzip'));
-    const log = await api<{ rejections: Rejection[] }>(core, 'GET', '/api/rejections?source=orders');
-    expect(log.body.rejections[0]).toMatchObject({ source: 'orders', status: 400, reason: expect.stringMatching(/^Transfer-Encoding "gzip"/) });
+    // The rejection log is written after the answer (best effort), so it may lag the 400.
+    const logged = await vi.waitFor(async () => {
+      const log = await api<{ rejections: Rejection[] }>(core, 'GET', '/api/rejections?source=orders');
+      if (!log.body.rejections[0]) throw new Error('rejection not logged yet');
+      return log.body.rejections[0];
+    });
+    expect(logged).toMatchObject({ source: 'orders', status: 400, reason: expect.stringMatching(/^Transfer-Encoding "gzip"/) });
   });
 
   it('still takes a chunked body', async () => {

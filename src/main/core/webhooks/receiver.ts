@@ -19,6 +19,7 @@ import { PayloadError } from './types';
 import type { IncomingDelivery } from './types';
 import { storeFailure } from '../store/failures';
 import { transferEncodingProblem } from '../http-framing';
+import { createRemoteAddress } from './remote-address';
 
 /** Sources whose events come from inside: publish_event ("mcp") and Tidings itself. */
 export const RESERVED_SOURCES = new Set(['mcp', 'tidings']);
@@ -31,6 +32,8 @@ export interface ReceiverDeps {
   limiter: RateLimiter;
   logger: Logger;
   maxBodyBytes: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default. */
+  trustedProxies?: readonly string[];
   version: string;
   now?: () => number;
   /** Told about storage failures (disk full, locked), so health can report them. */
@@ -144,6 +147,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  */
 export function createReceiver(deps: ReceiverDeps): RequestListener {
   const now = deps.now ?? Date.now;
+  const remoteAddress = createRemoteAddress(deps.trustedProxies ?? []);
 
   const reject = (req: IncomingMessage, res: ServerResponse, source: string, err: HttpError, bodyBytes = 0) => {
     // Bad signatures and bad bodies are what a person needs to see when a provider's
@@ -157,7 +161,7 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
           reason: err.message,
           delivery_id: deliveryIdFromHeaders(req),
           body_bytes: bodyBytes,
-          remote: remoteOf(req),
+          remote: remoteAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']),
           headers: redactedHeaders(req.headers),
         });
       } catch {
@@ -317,10 +321,4 @@ function deliveryIdFromHeaders(req: IncomingMessage): string | null {
   const h = req.headers;
   const id = h['x-github-delivery'] ?? h['webhook-id'] ?? h['svix-id'];
   return typeof id === 'string' ? id.slice(0, 200) : null;
-}
-
-function remoteOf(req: IncomingMessage): string | null {
-  const fwd = req.headers['x-forwarded-for'];
-  const first = typeof fwd === 'string' ? fwd.split(',')[0]!.trim() : null;
-  return first || req.socket.remoteAddress || null;
 }
