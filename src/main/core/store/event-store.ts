@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { EventDetail, EventRecord, Rejection, SourceStats } from '../../../shared/events';
 import type { NormalizedEvent } from '../webhooks/types';
 import { createDerivedWriter } from './derived-writer';
+import { storableHeaders } from '../credential-headers';
 
 export interface IngestItem {
   source: string;
@@ -291,7 +292,8 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
         ...toRecord(row),
         content_type: row.content_type,
         body_bytes: row.body_bytes,
-        headers: JSON.parse(row.headers) as Record<string, string>,
+        // Filtered again on the way out: rows stored before credentials were dropped at ingest.
+        headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
         body: body.toString('utf8'),
         payload: parsePayload(row.content_type, body),
       };
@@ -304,7 +306,7 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       return {
         source: row.source,
         contentType: row.content_type,
-        headers: JSON.parse(row.headers) as Record<string, string>,
+        headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
         body: decompress(row.body),
       };
     },

@@ -11,7 +11,7 @@ import type { GroupCommitter } from '../store/group-commit';
 import { CommitterClosedError } from '../store/group-commit';
 import type { Secrets } from '../secrets';
 import type { Logger } from '../logger';
-import { redactedHeaders, storableHeaders } from '../logger';
+import { maskedHeaders, storableHeaders } from '../credential-headers';
 import { providerFor } from './providers';
 import type { RateLimiter } from './rate-limit';
 import { searchText } from './search-text';
@@ -162,7 +162,7 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
           delivery_id: deliveryIdFromHeaders(req),
           body_bytes: bodyBytes,
           remote: remoteAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']),
-          headers: redactedHeaders(req.headers),
+          headers: maskedHeaders(req.headers),
         });
       } catch {
         // The log of rejections is best effort; the answer to the sender is not.
