@@ -43,7 +43,12 @@ function pushExample(): Record<string, unknown> {
   return structuredClone(examples.find((g) => g.name === 'push')!.examples[0]) as Record<string, unknown>;
 }
 
-async function sendGithub(core: TestCore, payload: unknown = pushExample()) {
+/** A push no other delivery repeats: GitHub deliveries are deduplicated by body too. */
+function freshPush(): Record<string, unknown> {
+  return { ...pushExample(), after: crypto.randomBytes(20).toString('hex') };
+}
+
+async function sendGithub(core: TestCore, payload: unknown = freshPush()) {
   const body = JSON.stringify(payload);
   return post(`${core.ingestUrl}/webhooks/github`, body, {
     'x-github-event': 'push',
