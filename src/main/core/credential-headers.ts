@@ -1,7 +1,7 @@
 // Which request headers are credentials, and what each place that keeps or shows headers
 // may do with them. One rule, matched by name, for every sender:
 //  - A header whose name says it carries a credential (token, secret, key, auth, hmac,
-//    password, cookie, credential, session, signature: X-Gitlab-Token, X-Hook-Secret,
+//    password, cookie, credential, signature: X-Gitlab-Token, X-Hook-Secret,
 //    X-Shopify-Hmac-Sha256, Authorization, Cookie, X-Api-Key) is dropped before the event
 //    is stored, so it is never forwarded, logged or shown either.
 //  - Except the signature headers of the schemes Tidings verifies: they are MACs over the
@@ -12,7 +12,7 @@
 // Rows stored before this rule are filtered the same way when read.
 
 /** Header names that say the value is, or is made with, a credential. Matched anywhere. */
-export const CREDENTIAL_NAME = /token|secret|key|auth|hmac|passw|cookie|credential|session|signature/i;
+export const CREDENTIAL_NAME = /token|secret|key|auth|hmac|passw|cookie|credential|signature/i;
 
 /** Signatures over the body that Tidings verifies (and GitHub's older SHA-1 one): kept. */
 export const BODY_SIGNATURES: ReadonlySet<string> = new Set([
