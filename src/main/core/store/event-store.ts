@@ -150,8 +150,8 @@ export function toFtsQuery(text: string): string | null {
 /**
  * Whether an item is also deduplicated by the hash of its body. GitHub only: its signature
  * does not cover X-GitHub-Delivery, so a replayed capture can carry a new one. The other
- * providers sign their delivery id (Standard Webhooks, Slack's timestamp) or carry it in
- * the signed body (Stripe, Vercel).
+ * providers sign their delivery id (Standard Webhooks) or carry it in the signed body
+ * (Stripe, Vercel, Slack).
  */
 export function bodyHashed(item: Pick<IngestItem, 'provider'>): boolean {
   return item.provider === 'github';
