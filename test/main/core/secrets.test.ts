@@ -49,5 +49,5 @@ describe('secret variables', () => {
     expect(run.stderr).toMatch(/^tidings: secrets: TIDINGS_SECRET_GITHUB=" , " holds no secret/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stdout).not.toContain('is running');
-  });
+  }, 60_000);
 });
