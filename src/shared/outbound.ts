@@ -28,6 +28,37 @@ export const targetUrl = z
     else if (parsed.username !== '' || parsed.password !== '') ctx.addIssue({ code: 'custom', message: 'a URL without a user name or password in it' });
   });
 
+/** A path segment that reads as a word of a route (hooks, catch, api, v1, webhook.php). */
+const ROUTE_WORD = /^(?:(?:[a-z]+|[A-Z][a-z]+)(?:[-_.][a-z]+)*|v\d{1,3})$/;
+const MAX_WORD = 32;
+
+/**
+ * A target URL as lists show it. Webhook URLs carry their credential in the path (Zapier
+ * `/hooks/catch/123456/abcdefg/`, Slack `/services/T…/B…/token`, Discord
+ * `/api/webhooks/id/token`) or the query, and a short all-letter token looks like any word.
+ * So a path is shown up to its first segment that is not a plain route word, and that
+ * segment and every one after it become "…"; ids come before tokens, so nothing past an
+ * id is shown. The query is hidden and the fragment dropped. Not reversible.
+ */
+export function maskTargetUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return '…';
+  }
+  let hiding = false;
+  const path = u.pathname
+    .split('/')
+    .map((seg, i) => {
+      if (i === 0 || seg === '') return seg;
+      if (!hiding && (seg.length > MAX_WORD || !ROUTE_WORD.test(seg))) hiding = true;
+      return hiding ? '…' : seg;
+    })
+    .join('/');
+  return `${u.protocol}//${u.host}${path}${u.search ? '?…' : ''}`;
+}
+
 const filterList = z.array(z.string().min(1).max(200)).max(50);
 
 /** Register a target. */

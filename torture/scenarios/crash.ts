@@ -44,13 +44,13 @@ async function startForwardReceiver(port = 0) {
 
 /** A mix like a busy afternoon: GitHub pushes, Stripe checkouts and failed invoices, orders. */
 async function deliveries(n: number): Promise<Signed[]> {
-  const github = await signers.github(PUSH, 'template');
   const out: Signed[] = [];
   for (let i = 0; i < n; i++) {
     const k = i % 10;
     if (k < 6) {
       const id = `crash-${process.hrtime.bigint()}-${i}`;
-      out.push({ ...github, deliveryId: id, headers: { ...github.headers, 'x-github-delivery': id } });
+      // A body of its own: GitHub deliveries are deduplicated by body as well as by id.
+      out.push(await signers.github({ ...PUSH, torture_delivery: id }, id));
     } else if (k < 8) out.push(signers.stripe(stripeEvent(k === 6 ? 'checkout.session.completed' : 'invoice.payment_failed')));
     else out.push(signers.generic({ type: 'order.created', order: i, total: 42 }));
   }

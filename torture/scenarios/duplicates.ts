@@ -23,7 +23,11 @@ interface Provider {
 const PROVIDERS: Provider[] = [
   {
     name: 'github',
-    fresh: () => signers.github(PUSH, crypto.randomUUID()),
+    fresh: () => {
+      // A body of its own: GitHub deliveries are deduplicated by body as well as by id.
+      const id = crypto.randomUUID();
+      return signers.github({ ...PUSH, torture_delivery: id }, id);
+    },
     // GitHub's "redeliver" sends the same body, the same delivery id and so the same signature.
     again: (d) => d,
   },

@@ -39,11 +39,12 @@ async function startSink() {
   return { url: `http://127.0.0.1:${port}`, forwarded, pushed, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function delivery(i: number, github: Signed): Promise<Signed> {
+async function delivery(i: number): Promise<Signed> {
   const k = i % 4;
   if (k === 0 || k === 1) {
     const id = `soak-${i}-${process.hrtime.bigint()}`;
-    return { ...github, deliveryId: id, headers: { ...github.headers, 'x-github-delivery': id } };
+    // A body of its own: GitHub deliveries are deduplicated by body as well as by id.
+    return signers.github({ ...PUSH, torture_delivery: id }, id);
   }
   if (k === 2) return signers.stripe(stripeEvent(i % 8 === 2 ? 'checkout.session.completed' : 'payment_intent.succeeded'));
   return signers.generic({ type: 'order.created', order: i });
@@ -94,7 +95,6 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
   let queries = 0;
   let queryErrors = 0;
   let sessions = 0;
-  const github = await signers.github(PUSH, 'template');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
   const ingestLoop = async () => {
@@ -102,7 +102,7 @@ export async function soakScenario(profile: Profile): Promise<ScenarioResult> {
     while (Date.now() < end) {
       const due = t0 + (i / ratePerSecond) * 1000;
       if (due > Date.now()) await sleep(due - Date.now());
-      const d = await delivery(i++, github);
+      const d = await delivery(i++);
       void request(`${core.runtime.ingest_url}/webhooks/${d.source}`, { headers: d.headers, body: d.body, agent }).then((r) => {
         counts.sent++;
         if (r.status === 200 && typeof r.json?.id === 'number') acked.push(r.json.id);

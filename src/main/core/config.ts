@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readTextIfExists } from './read-text';
 import { DEFAULT_POLICY } from './outbound/policy';
 import type { RetryPolicy } from './outbound/policy';
+import { isTrustedProxyEntry } from './webhooks/remote-address';
 
 export const DEFAULT_INGEST_PORT = 8787;
 export const DEFAULT_CONTROL_PORT = 8788;
@@ -30,6 +31,11 @@ const fileSchema = z
       .strict()
       .optional(),
     publicUrl: z.string().url().optional(),
+    /** Reverse proxies in front of the ingest listener whose X-Forwarded-For is believed. */
+    trustedProxies: z
+      .array(z.string().refine(isTrustedProxyEntry, 'an IP address or CIDR range, e.g. "127.0.0.1" or "10.0.0.0/8"'))
+      .max(64)
+      .optional(),
     mcpSessionIdleMinutes: z.number().positive().optional(),
     outbound: z
       .object({
@@ -59,6 +65,8 @@ export interface CoreConfig {
   retention: { maxAgeDays: number; maxBytes: number };
   /** The base URL senders use (a tunnel or relay), when the person set one. */
   publicUrl: string | null;
+  /** Proxies whose X-Forwarded-For names the sender; otherwise the socket's address does. */
+  trustedProxies: string[];
   /** MCP sessions with no open request for this long are closed. */
   mcpSessionIdleMs: number;
   outbound: { timeoutMs: number; policy: RetryPolicy };
@@ -72,6 +80,7 @@ export interface ConfigOverrides {
   rateLimit?: Partial<CoreConfig['rateLimit']> | undefined;
   retention?: Partial<CoreConfig['retention']> | undefined;
   publicUrl?: string | undefined;
+  trustedProxies?: string[] | undefined;
   mcpSessionIdleMs?: number | undefined;
   outbound?: { timeoutMs?: number; policy?: Partial<RetryPolicy> } | undefined;
 }
@@ -160,6 +169,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       maxBytes: overrides.retention?.maxBytes ?? file.retention?.maxBytes ?? 2 * 1024 ** 3,
     },
     publicUrl: overrides.publicUrl ?? env.TIDINGS_PUBLIC_URL ?? file.publicUrl ?? null,
+    trustedProxies: overrides.trustedProxies ?? file.trustedProxies ?? [],
     mcpSessionIdleMs: overrides.mcpSessionIdleMs ?? (file.mcpSessionIdleMinutes ?? 30) * 60_000,
     outbound: outboundConfig(file.outbound ?? {}, overrides.outbound ?? {}),
   };

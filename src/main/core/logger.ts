@@ -1,8 +1,10 @@
 // A small structured logger: JSON lines to a file in logs/ and readable lines to stderr
 // (stdout may belong to the MCP protocol). It never sees secrets: callers pass reasons,
-// not values, and `redact` masks anything that looks like a credential header.
+// not values, and as a second line of defence `headers` objects and credential-named keys
+// in the data are masked before a line is written.
 import fs from 'node:fs';
 import path from 'node:path';
+import { CREDENTIAL_NAME, maskedHeaders } from './credential-headers';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -41,8 +43,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       stream = null; // a full disk must not take the core down through its logger
     });
   }
-  const write = (level: Level, msg: string, data?: Record<string, unknown>) => {
+  const write = (level: Level, msg: string, raw?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
+    const data = raw && redact(raw);
     const at = new Date().toISOString();
     stream?.write(`${JSON.stringify({ at, level, msg, ...data })}\n`);
     if (options.stderr !== false) {
@@ -59,22 +62,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-const SENSITIVE = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-tidings-token)$/i;
-const SIGNATURE = /signature/i;
-
-/** Headers worth keeping with an event: everything but credentials. */
-export function storableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || SENSITIVE.test(k)) continue;
-    out[k] = Array.isArray(v) ? v.join(', ') : v;
+/** The data of a log line with header values and credential-named fields masked. */
+export function redact(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'headers' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      out[k] = maskedHeaders(v as Record<string, string | string[] | undefined>);
+    } else if (CREDENTIAL_NAME.test(k) && typeof v === 'string') out[k] = `(${v.length} chars)`;
+    else out[k] = v;
   }
-  return out;
-}
-
-/** Headers for the rejection log: no credentials and no signature values either. */
-export function redactedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out = storableHeaders(headers);
-  for (const k of Object.keys(out)) if (SIGNATURE.test(k)) out[k] = `(${out[k]!.length} chars)`;
   return out;
 }

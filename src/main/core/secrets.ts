@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists } from './read-text';
+import { ConfigError } from './config';
 
 export interface StoredSecret {
   value: string;
@@ -66,6 +67,32 @@ export function generateSecret(kind: 'standard' | 'plain'): string {
   return kind === 'standard' ? `whsec_${bytes.toString('base64')}` : bytes.toString('base64url');
 }
 
+const SECRET_VARIABLE = /^TIDINGS_SECRET_/;
+
+/** The secrets a TIDINGS_SECRET_* value lists: comma-separated, blanks dropped. */
+export function splitSecrets(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * TIDINGS_SECRET_* variables that are set to something but list no secret (" , ", "  ").
+ * Read as "no secret", such a value would leave the source open to unsigned deliveries
+ * while the person believes it is protected, so it is a startup error instead. An empty
+ * value counts as unset, as for every TIDINGS_* variable.
+ */
+export function blankSecretVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((k) => SECRET_VARIABLE.test(k))
+    .filter((k) => {
+      const raw = env[k];
+      return raw !== undefined && raw !== '' && splitSecrets(raw).length === 0;
+    })
+    .sort();
+}
+
 export interface SecretSummary {
   source: string;
   count: number;
@@ -75,6 +102,13 @@ export interface SecretSummary {
 }
 
 export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = process.env) {
+  const blank = blankSecretVariables(env);
+  if (blank.length > 0) {
+    const list = blank.map((k) => `${k}=${JSON.stringify(env[k])}`).join(', ');
+    throw new ConfigError(
+      `secrets: ${list} ${blank.length === 1 ? 'holds' : 'hold'} no secret, only spaces or commas; put the secret in it (several, comma-separated, to rotate), or unset it to accept unsigned deliveries`,
+    );
+  }
   let stored = backend.load();
   // Asked on every delivery: reading process.env is slow, and the stored set changes only
   // through write(), so the answer per source is kept until then.
@@ -82,11 +116,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
 
   function fromEnv(source: string): string[] {
     const raw = env[envVarFor(source)];
-    if (!raw) return [];
-    return raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    return raw ? splitSecrets(raw) : [];
   }
 
   function envSources(): string[] {

@@ -21,6 +21,7 @@ import { createGroupCommitter } from './store/group-commit';
 import { startWriter } from './store/writer';
 import type { Writer } from './store/writer';
 import { createReceiver } from './webhooks/receiver';
+import { refuseUnreadableFraming } from './http-framing';
 import { createRateLimiter } from './webhooks/rate-limit';
 import { providerFor } from './webhooks/providers';
 import { createOriginGuard, createTokenGuard } from './api/guard';
@@ -172,6 +173,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       limiter: createRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      trustedProxies: config.trustedProxies,
       version: VERSION,
       onStoreError: (err) => {
         const e = err as { code?: string; message?: string };
@@ -196,6 +198,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     let controlPort = config.controlPort;
     const control = express();
     control.disable('x-powered-by');
+    control.use(refuseUnreadableFraming);
     control.use(createOriginGuard(() => controlPort));
     const dbBytes = () => {
       let total = 0;

@@ -8,7 +8,7 @@ import type { FormEvent, KeyboardEvent } from 'react';
 import { api } from '../api';
 import type { PushAnswer } from '../api';
 import type { DeliveryInfo, DeliveryState, TargetInfo, TargetMode } from '../../shared/outbound';
-import { DELIVERY_STATES } from '../../shared/outbound';
+import { DELIVERY_STATES, maskTargetUrl } from '../../shared/outbound';
 import {
   attemptStatusLabel,
   DELIVERY_STATE_LABEL,
@@ -261,7 +261,7 @@ function TargetCard({ target, now, onChanged, onUpdated }: { target: TargetInfo;
       <div className="url-row">
         <span className="label">URL</span>
         <code className="url" data-testid="target-url-text">
-          {target.url}
+          {maskTargetUrl(target.url)}
         </code>
       </div>
       <p className="hint">Receives {filterSummary(target)}.</p>

@@ -83,6 +83,17 @@ describe('tidings targets', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it('lists a Slack-style target URL with its ids and token masked', async () => {
+    const url = 'http://127.0.0.1:9/services/T0123ABCD/B0456EFGH/abcdefgh12345678ijkl';
+    const added = await cli('add', 'slack-out', url, '--allow-private', '--disabled');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain('http://127.0.0.1:9/services/…/…/…');
+    const list = await cli('list');
+    expect(list.stdout).toMatch(/slack-out\s+push\s+http:\/\/127\.0\.0\.1:9\/services\/…\/…\/…\n/);
+    expect(list.stdout + added.stderr).not.toMatch(/T0123ABCD|B0456EFGH|abcdefgh12345678ijkl/);
+    await cli('remove', 'slack-out');
+  });
+
   it('says when no core is running', async () => {
     const r = await runCli(['targets', 'list', '--data-dir', tempDir()]);
     expect(r.code).toBe(1);

@@ -15,8 +15,7 @@ describe('crash safety', () => {
     const dir = tempDir();
     const serve = await startServe(dir, [], { TIDINGS_SECRET_GITHUB: SECRET });
     const url = `${readRuntime(dir)!.ingest_url}/webhooks/github`;
-    const payload = JSON.stringify(examples.find((g) => g.name === 'push')!.examples[0]);
-    const signature = await sign(SECRET, payload);
+    const push = examples.find((g) => g.name === 'push')!.examples[0] as object;
     const acked = new Map<string, number>();
     let failures = 0;
     let stop = false;
@@ -24,6 +23,9 @@ describe('crash safety', () => {
     const sender = async () => {
       while (!stop) {
         const delivery = crypto.randomUUID();
+        // A body of its own: GitHub deliveries are deduplicated by body as well as by id.
+        const payload = JSON.stringify({ ...push, after: crypto.randomBytes(20).toString('hex') });
+        const signature = await sign(SECRET, payload);
         try {
           const res = await fetch(url, {
             method: 'POST',

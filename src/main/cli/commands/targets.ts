@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../core/config';
-import { DELIVERY_STATES, targetCreateSchema, targetUrl } from '../../../shared/outbound';
+import { DELIVERY_STATES, maskTargetUrl, targetCreateSchema, targetUrl } from '../../../shared/outbound';
 import type { DeliveryDetailInfo, DeliveryInfo, PushResult, TargetInfo } from '../../../shared/outbound';
 import { CliError, requireCore } from '../client';
 import { parseLimit } from '../options';
@@ -44,7 +44,7 @@ function describeTarget(t: TargetInfo): string {
   const state = t.enabled ? 'enabled' : `disabled${t.disabled_reason ? ` (${t.disabled_reason})` : ''}`;
   const filter = t.mode === 'forward' ? ` sources=${t.sources.join(',') || '*'} types=${t.types.join(',') || '*'}` : '';
   const local = t.allow_private ? ' local-allowed' : '';
-  return `${t.name.padEnd(16)} ${t.mode.padEnd(7)} ${t.url}\n${' '.repeat(17)}${state}${local}${filter}; ${t.pending} pending, ${t.dead} dead, ${t.delivered} delivered; secret ${t.secret_fingerprint}`;
+  return `${t.name.padEnd(16)} ${t.mode.padEnd(7)} ${maskTargetUrl(t.url)}\n${' '.repeat(17)}${state}${local}${filter}; ${t.pending} pending, ${t.dead} dead, ${t.delivered} delivered; secret ${t.secret_fingerprint}`;
 }
 
 function describeDelivery(d: DeliveryInfo): string {
@@ -93,7 +93,7 @@ export function registerTargets(program: Command): void {
       const r = await core(cmd).request<{ target: TargetInfo; secret: string }>('POST', '/api/targets', body);
       out(r.secret);
       note(
-        `Added ${r.target.mode} target ${r.target.name} → ${r.target.url}. ${
+        `Added ${r.target.mode} target ${r.target.name} → ${maskTargetUrl(r.target.url)}. ${
           r.target.mode === 'push'
             ? 'The line above is its signing secret (Standard Webhooks); give it to the receiver now. `tidings targets secret` shows it again.'
             : 'Forwarded webhooks keep the provider\'s own headers and signature. The line above signs subscription deliveries.'

@@ -3,7 +3,8 @@
 // POST /api/register, POST /api/unregister, GET /api/webhooks, POST /api/push.
 import express from 'express';
 import { z } from 'zod';
-import { DELIVERY_STATES, pushBodySchema, targetCreateSchema, targetUpdateSchema, targetUrl } from '../../../shared/outbound';
+import { DELIVERY_STATES, maskTargetUrl, pushBodySchema, targetCreateSchema, targetUpdateSchema, targetUrl } from '../../../shared/outbound';
+import type { TargetInfo } from '../../../shared/outbound';
 import type { Outbound } from '../outbound/service';
 import { OutboundError } from '../outbound/service';
 import { ApiError, intParam, parse, wrap } from './validate';
@@ -33,33 +34,41 @@ function nameFromUrl(url: string, taken: (name: string) => boolean): string {
   for (let i = 2; ; i++) if (!taken(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/**
+ * A target as answers show it: the URL masked, since webhook URLs carry their credential in
+ * the path and these answers end up on screens, in terminals and in logs. The secret reveal
+ * is the one answer with the full URL.
+ */
+const shown = (t: TargetInfo): TargetInfo => ({ ...t, url: maskTargetUrl(t.url) });
+const shownWith = <R extends { target: TargetInfo }>(r: R): R => ({ ...r, target: shown(r.target) });
+
 export function createOutboundRouter(outbound: Outbound): express.Router {
   const r = express.Router();
 
   r.get(
     '/targets',
     route((_req, res) => {
-      res.json({ targets: outbound.targets() });
+      res.json({ targets: outbound.targets().map(shown) });
     }),
   );
   r.post(
     '/targets',
     route(async (req, res) => {
       const spec = parse(targetCreateSchema, req.body ?? {}, 'target');
-      res.status(201).json(await outbound.create(spec));
+      res.status(201).json(shownWith(await outbound.create(spec)));
     }),
   );
   r.get(
     '/targets/:name',
     route((req, res) => {
-      res.json(outbound.target(String(req.params.name)));
+      res.json(shown(outbound.target(String(req.params.name))));
     }),
   );
   r.patch(
     '/targets/:name',
     route(async (req, res) => {
       const changes = parse(targetUpdateSchema, req.body ?? {}, 'change');
-      res.json(await outbound.update(String(req.params.name), changes));
+      res.json(shownWith(await outbound.update(String(req.params.name), changes)));
     }),
   );
   r.delete(
@@ -148,7 +157,7 @@ export function createOutboundRouter(outbound: Outbound): express.Router {
       const { webhook_url, allow_private } = parse(webhookBody, req.body ?? {}, 'body');
       const existing = outbound.targets().find((t) => t.mode === 'push' && t.url === webhook_url);
       if (existing) {
-        res.json({ status: 'success', webhook_url, total_webhooks: outbound.targets().filter((t) => t.mode === 'push').length, target: existing });
+        res.json({ status: 'success', webhook_url, total_webhooks: outbound.targets().filter((t) => t.mode === 'push').length, target: shown(existing) });
         return;
       }
       const name = nameFromUrl(webhook_url, (n) => outbound.targets().some((t) => t.name === n));
@@ -157,7 +166,7 @@ export function createOutboundRouter(outbound: Outbound): express.Router {
         status: 'success',
         webhook_url,
         total_webhooks: outbound.targets().filter((t) => t.mode === 'push').length,
-        target: created.target,
+        target: shown(created.target),
         secret: created.secret,
       });
     }),
@@ -176,7 +185,7 @@ export function createOutboundRouter(outbound: Outbound): express.Router {
     '/webhooks',
     route((_req, res) => {
       const push = outbound.targets().filter((t) => t.mode === 'push');
-      res.json({ webhooks: push.map((t) => t.url), total: push.length, targets: push });
+      res.json({ webhooks: push.map((t) => maskTargetUrl(t.url)), total: push.length, targets: push.map(shown) });
     }),
   );
 

@@ -9,6 +9,7 @@ import type { Secrets } from '../secrets';
 import { fingerprint } from '../secrets';
 import { KNOWN_PROVIDERS, providerFor } from '../webhooks/providers';
 import type { Health } from '../health';
+import { forwardableHeaders } from '../outbound/send';
 
 export interface ApiDeps {
   store: EventStore;
@@ -69,9 +70,7 @@ export function createApiRouter(deps: ApiDeps): express.Router {
       const { url } = parse(z.object({ url: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL') }).strict(), req.body, 'body');
       const raw = deps.store.raw(id);
       if (!raw) throw new ApiError(404, `there is no event ${id}`);
-      const headers = Object.fromEntries(
-        Object.entries(raw.headers).filter(([k]) => !/^(host|content-length|connection|transfer-encoding|keep-alive|expect)$/i.test(k)),
-      );
+      const headers = forwardableHeaders(raw.headers);
       let answer: globalThis.Response;
       try {
         answer = await fetch(url, { method: 'POST', headers, body: raw.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });

@@ -1,6 +1,7 @@
 // MCP resources: the same data as the tools, addressable by URI, and subscribable: a
 // committed event sends notifications/resources/updated for every subscribed URI it
 // touches (see uriMatches).
+import { maskedHeaders } from '../credential-headers';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { EventRecord } from '../../../shared/events';
@@ -54,8 +55,8 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
       const detail = deps.store.get(Number(id));
       if (!detail) throw new Error(`there is no event ${String(id)}`);
       const payload = payloadText(detail, 64_000);
-      const { body: _body, ...rest } = detail;
-      return json(uri, { notice: DATA_NOTICE, ...rest, payload: payload.truncated ? payload.text : detail.payload ?? detail.body, payload_truncated: payload.truncated });
+      const { body: _body, headers, ...rest } = detail;
+      return json(uri, { notice: DATA_NOTICE, ...rest, headers: maskedHeaders(headers), payload: payload.truncated ? payload.text : detail.payload ?? detail.body, payload_truncated: payload.truncated });
     },
   );
 

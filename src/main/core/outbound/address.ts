@@ -9,8 +9,10 @@ import ipaddr from 'ipaddr.js';
 
 /** Why an address is not public, or null when it is an ordinary unicast address. */
 export function addressProblem(address: string): string | null {
-  const bare = address.replace(/^\[|\]$/g, '');
+  const bare = canonicalIPv6(address.replace(/^\[|\]$/g, ''));
   if (!ipaddr.isValid(bare)) return `"${address}" is not an IP address`;
+  const compatible = ipv4Compatible(bare);
+  if (compatible) return compatible;
   // process() turns IPv4-mapped IPv6 (::ffff:127.0.0.1) into the IPv4 address it carries.
   const ip = ipaddr.process(bare);
   const range = ip.range();
@@ -27,6 +29,35 @@ export function addressProblem(address: string): string | null {
     reserved: 'a reserved address',
   };
   return `${ip.toString()} is ${names[range] ?? `a special-purpose address (${range})`}`;
+}
+
+/**
+ * IPv6 text as the URL parser writes it. ipaddr.js reads a dotted tail after "::" as
+ * IPv4-mapped (`::127.0.0.1` as `::ffff:7f00:1`), while URLs and sockets read it as
+ * IPv4-compatible (`::7f00:1`); the URL parser's reading is the one a connection uses.
+ */
+function canonicalIPv6(bare: string): string {
+  if (!net.isIPv6(bare)) return bare;
+  try {
+    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare;
+  }
+}
+
+/**
+ * ::/96 (IPv4-compatible IPv6, deprecated by RFC 4291) carries an IPv4 address in its last
+ * 32 bits, and some systems route `::7f00:1` to 127.0.0.1. ipaddr.js calls it unicast, so it
+ * is refused here, whatever IPv4 address it carries. `::` and `::1` keep their own names.
+ */
+function ipv4Compatible(bare: string): string | null {
+  if (!net.isIPv6(bare)) return null;
+  const ip = ipaddr.IPv6.parse(bare);
+  if (ip.parts.slice(0, 6).some((p) => p !== 0)) return null;
+  const range = ip.range();
+  if (range === 'unspecified' || range === 'loopback') return null;
+  const carried = ipaddr.fromByteArray(ip.toByteArray().slice(12)).toString();
+  return `${ip.toString()} is a reserved address (IPv4-compatible IPv6, ::/96, which some systems route to ${carried})`;
 }
 
 export class BlockedAddressError extends Error {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { addressProblem, BlockedAddressError, guardedLookup, literalHost } from './address';
 import { hmacBase64 } from '../webhooks/hmac';
+import { storableHeaders } from '../credential-headers';
 
 export const RESPONSE_KEEP = 2048;
 /** Read at most this much of an answer (to reuse the connection); more closes it. */
@@ -35,9 +36,13 @@ export function signedHeaders(secret: string, messageId: string, body: Buffer, n
 
 const HOP_BY_HOP = /^(host|content-length|connection|transfer-encoding|keep-alive|expect|upgrade|te|trailer|proxy-connection)$/i;
 
-/** The original headers of a webhook, minus those that belong to the connection it came on. */
+/**
+ * The original headers of a webhook, minus those that belong to the connection it came on
+ * and any credential (rows stored before credentials were dropped at ingest still hold
+ * some). The provider's body signature stays: the receiving app verifies it.
+ */
 export function forwardableHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP_BY_HOP.test(k)));
+  return Object.fromEntries(Object.entries(storableHeaders(headers)).filter(([k]) => !HOP_BY_HOP.test(k)));
 }
 
 export function createSender(options: { resolve?: (host: string) => Promise<string[]>; userAgent: string }) {

@@ -3,7 +3,7 @@
 // to the writer thread; the dispatcher is woken after each.
 import crypto from 'node:crypto';
 import type { PushResult, TargetCreate, TargetInfo, TargetUpdate } from '../../../shared/outbound';
-import { targetCreateSchema } from '../../../shared/outbound';
+import { maskTargetUrl, targetCreateSchema } from '../../../shared/outbound';
 import type { Logger } from '../logger';
 import type { EventStore, IngestItem, AppendResult } from '../store/event-store';
 import { checkTargetUrl } from './address';
@@ -41,7 +41,9 @@ export interface OutboundOptions {
 /** The event Tidings stores when it disables a target, so that a notification says so. */
 export function targetDisabledItem(target: { name: string; url: string }, reason: string, now = Date.now()): IngestItem {
   const summary = `Outbound target ${target.name} was disabled: ${reason}`;
-  const fields = { target: target.name, url: target.url, reason };
+  // Events reach assistants and the event list, so the URL is masked as in target lists.
+  const url = maskTargetUrl(target.url);
+  const fields = { target: target.name, url, reason };
   return {
     source: 'tidings',
     provider: 'tidings',
@@ -50,7 +52,7 @@ export function targetDisabledItem(target: { name: string; url: string }, reason
     headers: { 'content-type': 'application/json' },
     body: Buffer.from(JSON.stringify({ type: 'target.disabled', ...fields, at: new Date(now).toISOString() })),
     event: { type: 'target.disabled', subject: target.name, summary, occurredAt: now, deliveryId: `tidings:${crypto.randomUUID()}`, fields },
-    searchText: `${summary} ${target.url}`,
+    searchText: `${summary} ${url}`,
     receivedAt: now,
   };
 }

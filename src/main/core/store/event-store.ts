@@ -1,11 +1,13 @@
 // The event store: appends batches of verified deliveries in one transaction (with their
 // derived views), and answers the queries that the MCP tools, the API and the CLI ask.
 // Statements are prepared once here; every method is synchronous, as better-sqlite3 is.
+import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { EventDetail, EventRecord, Rejection, SourceStats } from '../../../shared/events';
 import type { NormalizedEvent } from '../webhooks/types';
 import { createDerivedWriter } from './derived-writer';
+import { storableHeaders } from '../credential-headers';
 
 export interface IngestItem {
   source: string;
@@ -145,6 +147,16 @@ export function toFtsQuery(text: string): string | null {
     .join(' AND ');
 }
 
+/**
+ * Whether an item is also deduplicated by the hash of its body. GitHub only: its signature
+ * does not cover X-GitHub-Delivery, so a replayed capture can carry a new one. The other
+ * providers sign their delivery id (Standard Webhooks) or carry it in the signed body
+ * (Stripe, Vercel, Slack).
+ */
+export function bodyHashed(item: Pick<IngestItem, 'provider'>): boolean {
+  return item.provider === 'github';
+}
+
 export interface EventStoreHooks {
   /** Runs inside the append transaction for each new (not duplicate) event. */
   afterInsert?: (record: EventRecord) => void;
@@ -154,13 +166,16 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
   const derived = createDerivedWriter(db);
   const insertEvent = db.prepare(`
     INSERT INTO events (source, type, delivery_id, received_at, occurred_at, subject, summary, verified,
-                        fields, content_type, headers, body, body_bytes)
+                        fields, content_type, headers, body, body_bytes, body_sha256)
     VALUES (@source, @type, @delivery_id, @received_at, @occurred_at, @subject, @summary, @verified,
-            @fields, @content_type, @headers, @body, @body_bytes)
-    ON CONFLICT(source, delivery_id) DO NOTHING
+            @fields, @content_type, @headers, @body, @body_bytes, @body_sha256)
+    ON CONFLICT DO NOTHING
     RETURNING id`);
   const findByDelivery = db.prepare<[string, string], { id: number }>(
     'SELECT id FROM events WHERE source = ? AND delivery_id = ?',
+  );
+  const findByBody = db.prepare<[string, Buffer], { id: number }>(
+    'SELECT id FROM events WHERE source = ? AND body_sha256 = ?',
   );
   const insertFts = db.prepare('INSERT INTO events_fts(rowid, text) VALUES (?, ?)');
   const getById = db.prepare<[number], DetailRow>(`SELECT * FROM events WHERE id = ?`);
@@ -238,10 +253,12 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       headers: JSON.stringify(item.headers),
       body: compress(item.body),
       body_bytes: item.body.length,
+      body_sha256: bodyHashed(item) ? crypto.createHash('sha256').update(item.body).digest() : null,
     };
     const inserted = insertEvent.get(row) as { id: number } | undefined;
     if (!inserted) {
-      const existing = findByDelivery.get(item.source, row.delivery_id);
+      // Either uniqueness can refuse the row: the same delivery id, or (GitHub) the same body.
+      const existing = findByDelivery.get(item.source, row.delivery_id) ?? (row.body_sha256 ? findByBody.get(item.source, row.body_sha256) : undefined);
       return { id: existing!.id, duplicate: true, record: null };
     }
     const id = inserted.id;
@@ -291,7 +308,8 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
         ...toRecord(row),
         content_type: row.content_type,
         body_bytes: row.body_bytes,
-        headers: JSON.parse(row.headers) as Record<string, string>,
+        // Filtered again on the way out: rows stored before credentials were dropped at ingest.
+        headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
         body: body.toString('utf8'),
         payload: parsePayload(row.content_type, body),
       };
@@ -304,7 +322,7 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       return {
         source: row.source,
         contentType: row.content_type,
-        headers: JSON.parse(row.headers) as Record<string, string>,
+        headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
         body: decompress(row.body),
       };
     },

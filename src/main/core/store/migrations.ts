@@ -1,5 +1,7 @@
 // Schema versions, applied in order through PRAGMA user_version. Never edit a shipped
 // step: add a new one, so every existing database walks the same path.
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 
 type Step = (db: Database.Database) => void;
@@ -236,19 +238,43 @@ const steps: Step[] = [
       CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
     `);
   },
+  // 5: GitHub deliveries deduplicated by body as well. GitHub's signature covers the body
+  // but not X-GitHub-Delivery, so a captured delivery replayed under a new id would verify
+  // and be stored again. The SHA-256 of the raw body is kept for GitHub events only, unique
+  // per source while the event is retained. Rows already stored get theirs here; of
+  // byte-identical ones only the oldest does, since it is the one a replay answers with.
+  (db) => {
+    db.exec(`
+      ALTER TABLE events ADD COLUMN body_sha256 BLOB;             -- GitHub only; NULL otherwise
+      CREATE UNIQUE INDEX events_by_body ON events(source, body_sha256) WHERE body_sha256 IS NOT NULL;
+    `);
+    const page = db.prepare<[number], { id: number; body: Buffer }>(
+      "SELECT id, body FROM events WHERE source = 'github' AND id > ? ORDER BY id LIMIT 500",
+    );
+    const set = db.prepare('UPDATE OR IGNORE events SET body_sha256 = ? WHERE id = ?');
+    for (let last = 0; ; ) {
+      const rows = page.all(last);
+      if (rows.length === 0) break;
+      for (const r of rows) set.run(crypto.createHash('sha256').update(zlib.brotliDecompressSync(r.body)).digest(), r.id);
+      last = rows[rows.length - 1]!.id;
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;
 
-/** Bring the database up to SCHEMA_VERSION, one transaction per step. */
-export function migrate(db: Database.Database): void {
+/**
+ * Bring the database up to SCHEMA_VERSION (or `upTo`, which tests use to build a database
+ * as an older release left it), one transaction per step.
+ */
+export function migrate(db: Database.Database, upTo: number = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `store: the database is at schema version ${current}, newer than this Tidings understands (${SCHEMA_VERSION}). Update Tidings, or point it at another data directory.`,
     );
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+  for (let version = current; version < Math.min(upTo, SCHEMA_VERSION); version++) {
     const step = steps[version]!;
     db.transaction(() => {
       step(db);

@@ -11,13 +11,15 @@ import type { GroupCommitter } from '../store/group-commit';
 import { CommitterClosedError } from '../store/group-commit';
 import type { Secrets } from '../secrets';
 import type { Logger } from '../logger';
-import { redactedHeaders, storableHeaders } from '../logger';
+import { maskedHeaders, storableHeaders } from '../credential-headers';
 import { providerFor } from './providers';
 import type { RateLimiter } from './rate-limit';
 import { searchText } from './search-text';
 import { PayloadError } from './types';
 import type { IncomingDelivery } from './types';
 import { storeFailure } from '../store/failures';
+import { transferEncodingProblem } from '../http-framing';
+import { createRemoteAddress } from './remote-address';
 
 /** Sources whose events come from inside: publish_event ("mcp") and Tidings itself. */
 export const RESERVED_SOURCES = new Set(['mcp', 'tidings']);
@@ -30,6 +32,8 @@ export interface ReceiverDeps {
   limiter: RateLimiter;
   logger: Logger;
   maxBodyBytes: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default. */
+  trustedProxies?: readonly string[];
   version: string;
   now?: () => number;
   /** Told about storage failures (disk full, locked), so health can report them. */
@@ -143,6 +147,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  */
 export function createReceiver(deps: ReceiverDeps): RequestListener {
   const now = deps.now ?? Date.now;
+  const remoteAddress = createRemoteAddress(deps.trustedProxies ?? []);
 
   const reject = (req: IncomingMessage, res: ServerResponse, source: string, err: HttpError, bodyBytes = 0) => {
     // Bad signatures and bad bodies are what a person needs to see when a provider's
@@ -156,8 +161,8 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
           reason: err.message,
           delivery_id: deliveryIdFromHeaders(req),
           body_bytes: bodyBytes,
-          remote: remoteOf(req),
-          headers: redactedHeaders(req.headers),
+          remote: remoteAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']),
+          headers: maskedHeaders(req.headers),
         });
       } catch {
         // The log of rejections is best effort; the answer to the sender is not.
@@ -277,11 +282,18 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       return;
     }
     const match = ROUTE.exec(path);
+    const framing = transferEncodingProblem(req.headers['transfer-encoding']);
+    if (framing) {
+      // Closed after the answer: with the body's framing unknown, the socket holds nothing readable.
+      const err = new HttpError(400, framing, { connection: 'close' });
+      const named = match && method === 'POST' ? safeDecode(match[1]!) : null;
+      if (named !== null && SOURCE_PATTERN.test(named)) reject(req, res, named, err);
+      else sendJson(res, 400, { status: 400, error: framing }, err.extraHeaders);
+      return;
+    }
     if (match && method === 'POST') {
-      let source: string;
-      try {
-        source = decodeURIComponent(match[1]!);
-      } catch {
+      const source = safeDecode(match[1]!);
+      if (source === null) {
         sendJson(res, 400, { status: 400, error: `the source name in ${path.slice(0, 100)} is not valid URL encoding` });
         return;
       }
@@ -297,14 +309,16 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
   };
 }
 
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 function deliveryIdFromHeaders(req: IncomingMessage): string | null {
   const h = req.headers;
   const id = h['x-github-delivery'] ?? h['webhook-id'] ?? h['svix-id'];
   return typeof id === 'string' ? id.slice(0, 200) : null;
-}
-
-function remoteOf(req: IncomingMessage): string | null {
-  const fwd = req.headers['x-forwarded-for'];
-  const first = typeof fwd === 'string' ? fwd.split(',')[0]!.trim() : null;
-  return first || req.socket.remoteAddress || null;
 }

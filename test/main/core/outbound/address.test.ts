@@ -24,6 +24,12 @@ describe('addressProblem', () => {
     ['64:ff9b::7f00:1', /special-purpose/],
     ['2002:7f00:1::', /special-purpose/],
     ['not-an-ip', /not an IP address/],
+    // ::/96, IPv4-compatible IPv6: the dotted and the hex spelling, whatever IPv4 address it carries.
+    ['::127.0.0.1', /::7f00:1 is a reserved address \(IPv4-compatible IPv6, ::\/96, which some systems route to 127\.0\.0\.1\)/],
+    ['[::7f00:1]', /IPv4-compatible IPv6.*127\.0\.0\.1/],
+    ['::a9fe:a9fe', /IPv4-compatible IPv6.*169\.254\.169\.254/],
+    ['::8.8.8.8', /IPv4-compatible IPv6.*8\.8\.8\.8/],
+    ['::0.0.0.2', /IPv4-compatible IPv6/],
   ])('%s is refused', (address, why) => {
     expect(addressProblem(address)).toMatch(why);
   });
@@ -42,6 +48,12 @@ describe('checkTargetUrl', () => {
     for (const url of ['http://2130706433/', 'http://0177.0.0.1/', 'http://0x7f.0.0.1/', 'http://127.1/']) {
       expect(await checkTargetUrl(url, false, resolveTo([]))).toMatch(/loopback/);
     }
+  });
+  it('refuses IPv4-compatible IPv6 literals (::/96), which the URL parser writes in hex', async () => {
+    for (const url of ['http://[::127.0.0.1]:3000/hook', 'http://[::7f00:1]/', 'https://[0:0:0:0:0:0:7f00:1]/x']) {
+      expect(await checkTargetUrl(url, false, resolveTo([]))).toMatch(/IPv4-compatible IPv6, ::\/96, which some systems route to 127\.0\.0\.1/);
+    }
+    expect(await checkTargetUrl('http://[::127.0.0.1]:3000/hook', true)).toBeNull();
   });
   it('resolves names, refusing if any address is private', async () => {
     expect(await checkTargetUrl('https://hooks.example.com/x', false, resolveTo(['93.184.216.34']))).toBeNull();
@@ -66,6 +78,10 @@ describe('guardedLookup', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '2606:4700::1', family: 6 },
     ]);
+  });
+  it('refuses a name whose AAAA record is an IPv4-compatible address', async () => {
+    const { err } = await lookup(['93.184.216.34', '::7f00:1']);
+    expect(err?.message).toMatch(/refused to connect: host\.example resolves to ::7f00:1 is a reserved address \(IPv4-compatible/);
   });
   it('refuses the connection when any address is private', async () => {
     const { err } = await lookup(['93.184.216.34', '::ffff:10.0.0.1']);

@@ -43,7 +43,12 @@ function pushExample(): Record<string, unknown> {
   return structuredClone(examples.find((g) => g.name === 'push')!.examples[0]) as Record<string, unknown>;
 }
 
-async function sendGithub(core: TestCore, payload: unknown = pushExample()) {
+/** A push no other delivery repeats: GitHub deliveries are deduplicated by body too. */
+function freshPush(): Record<string, unknown> {
+  return { ...pushExample(), after: crypto.randomBytes(20).toString('hex') };
+}
+
+async function sendGithub(core: TestCore, payload: unknown = freshPush()) {
   const body = JSON.stringify(payload);
   return post(`${core.ingestUrl}/webhooks/github`, body, {
     'x-github-event': 'push',
@@ -109,7 +114,8 @@ describe('pushed messages', () => {
   it('disables a target that answers 410, says so in an event, and resumes when re-enabled', async () => {
     let gone = true;
     const r = await receiver(0, () => (gone ? { status: 410 } : { status: 204 }));
-    await addTarget(core, { name: 'gone-away', url: r.url });
+    // A Zapier-style URL: the notice event reaches assistants, so it must not carry the token.
+    await addTarget(core, { name: 'gone-away', url: `${r.url}/catch/123456/abcdefg/` });
     const pushed = await api<{ deliveries: number[] }>(core, 'POST', '/api/push', { message: 'are you there?' });
     await r.waitFor(1);
     await expect.poll(async () => (await api<TargetInfo>(core, 'GET', '/api/targets/gone-away')).body.enabled).toBe(false);
@@ -119,6 +125,10 @@ describe('pushed messages', () => {
       .poll(async () => (await api<{ events: EventRecord[] }>(core, 'GET', '/api/events?source=tidings')).body.events[0]?.type)
       .toBe('target.disabled');
     void notice;
+    const [noticeEvent] = (await api<{ events: EventRecord[] }>(core, 'GET', '/api/events?source=tidings')).body.events;
+    const noticeDetail = await api<Record<string, unknown>>(core, 'GET', `/api/events/${noticeEvent!.id}`);
+    expect(noticeEvent!.fields.url).toBe(`${r.url}/catch/…/…/`);
+    expect(JSON.stringify(noticeDetail.body)).not.toMatch(/123456|abcdefg/);
     // Nothing is lost: the message waits, and goes out once the person turns the target back on.
     const [d] = await deliveries(core, '?target=gone-away');
     expect(d!.state).toBe('pending');
@@ -390,6 +400,29 @@ describe('API shape and the reference routes', () => {
     await api(core, 'DELETE', '/api/targets/twice');
   });
 
+  it('masks every path segment of a target URL that could be a secret, in every answer but the secret reveal', async () => {
+    const url = 'http://127.0.0.1:9/hooks/catch/123456/abcdefg/?sig=s3cr3t';
+    const masked = 'http://127.0.0.1:9/hooks/catch/…/…/?…';
+    const created = await addTarget(core, { name: 'zapier', url, enabled: false });
+    expect(created.target.url).toBe(masked);
+    const answers = [
+      (await api<{ targets: TargetInfo[] }>(core, 'GET', '/api/targets')).body,
+      (await api<TargetInfo>(core, 'GET', '/api/targets/zapier')).body,
+      (await api<{ target: TargetInfo }>(core, 'PATCH', '/api/targets/zapier', { types: ['push'] })).body,
+      (await api<{ webhooks: string[] }>(core, 'GET', '/api/webhooks')).body,
+      // The alias echoes back the webhook_url it was given, but not the target it lists.
+      (await api<{ target: TargetInfo }>(core, 'POST', '/api/register', { webhook_url: url, allow_private: true })).body.target,
+    ];
+    for (const answer of answers) {
+      expect(JSON.stringify(answer)).toContain(masked);
+      expect(JSON.stringify(answer)).not.toMatch(/123456|abcdefg|s3cr3t/);
+    }
+    // The reveal, an explicit POST for the person setting up the receiver, shows it whole.
+    const revealed = await api<{ target: TargetInfo }>(core, 'POST', '/api/targets/zapier/secret');
+    expect(revealed.body.target.url).toBe(url);
+    await api(core, 'DELETE', '/api/targets/zapier');
+  });
+
   it('never lists the signing secret; reveal and rotate are explicit', async () => {
     const { secret, target } = await addTarget(core, { name: 'secretive', url: 'http://127.0.0.1:9/hook', enabled: false });
     const listed = JSON.stringify((await api(core, 'GET', '/api/targets')).body);
@@ -440,9 +473,9 @@ describe('MCP: push_webhook, list_webhook_targets and subscriptions delivered by
     await expect.poll(async () => (await call('list_webhook_targets')).data.targets[0].delivered).toBe(1);
     const listed = await call('list_webhook_targets');
     expect(listed.data.targets[0]).toMatchObject({ name: 'assistant-out', mode: 'push', enabled: true, pending: 0 });
-    expect(listed.data.targets[0].url).toMatch(/\/hook\/T0123ABCD\/B0456EFGH\/…$/);
+    expect(listed.data.targets[0].url).toMatch(/\/hook\/…\/…\/…$/);
     expect(JSON.stringify(listed.result)).not.toContain(secret);
-    expect(JSON.stringify(listed.result)).not.toContain('abcdefgh12345678ijkl');
+    expect(JSON.stringify(listed.result)).not.toMatch(/abcdefgh12345678ijkl|T0123ABCD|B0456EFGH/);
   });
 
   it('delivers subscription matches to a named target as signed webhooks', async () => {

@@ -1,10 +1,12 @@
 // The store on a real SQLite file: batches, dedupe, queries, search, derived views and
 // retention.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../src/main/core/store/open-db';
-import { createEventStore } from '../../../../src/main/core/store/event-store';
+import { compress, createEventStore } from '../../../../src/main/core/store/event-store';
+import { migrate } from '../../../../src/main/core/store/migrations';
 import type { EventStore, IngestItem } from '../../../../src/main/core/store/event-store';
 import { createRetention } from '../../../../src/main/core/store/retention';
 import { createLogger } from '../../../../src/main/core/logger';
@@ -64,6 +66,70 @@ describe('appending', () => {
     db.prepare('DELETE FROM events').run();
     const [b] = store.append([item({})]);
     expect(b!.id).toBeGreaterThan(a!.id);
+  });
+});
+
+describe('GitHub body dedupe', () => {
+  const github = (body: string, deliveryId: string) => item({ source: 'github', provider: 'github', body: Buffer.from(body), deliveryId });
+
+  it('answers a GitHub body seen before, under a new delivery id, with the first id', () => {
+    const [first] = store.append([github('{"zen":"a"}', 'guid-1')]);
+    const [replay] = store.append([github('{"zen":"a"}', 'guid-2')]);
+    expect(replay).toMatchObject({ id: first!.id, duplicate: true, record: null });
+    expect(store.count()).toBe(1);
+  });
+
+  it('catches copies in the same batch, and keeps different bodies apart', () => {
+    const results = store.append([github('{"zen":"b"}', 'g-1'), github('{"zen":"c"}', 'g-2'), github('{"zen":"b"}', 'g-3')]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true]);
+    expect(results[2]!.id).toBe(results[0]!.id);
+  });
+
+  it('leaves other providers to their delivery ids (they sign them)', () => {
+    const results = store.append([item({ body: Buffer.from('{"same":1}') }), item({ body: Buffer.from('{"same":1}') })]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false]);
+    const stored = db.prepare('SELECT count(*) AS n FROM events WHERE body_sha256 IS NOT NULL').get() as { n: number };
+    expect(stored.n).toBe(0);
+  });
+
+  it('forgets a body once its event is pruned', () => {
+    const [first] = store.append([github('{"zen":"d"}', 'old-guid')]);
+    db.prepare('DELETE FROM events WHERE id = ?').run(first!.id);
+    const [again] = store.append([github('{"zen":"d"}', 'new-guid')]);
+    expect(again!.duplicate).toBe(false);
+    expect(again!.id).toBeGreaterThan(first!.id);
+  });
+
+  it('hashes the GitHub rows of an older database when it is upgraded, the oldest of identical bodies', () => {
+    const oldFile = path.join(tempDir(), 'old.db');
+    const old = new Database(oldFile);
+    migrate(old, 4);
+    const insert = old.prepare(`INSERT INTO events (source, type, delivery_id, received_at, subject, summary, verified, fields, content_type, headers, body, body_bytes)
+      VALUES (?, 'push', ?, 0, NULL, 's', 1, '{}', 'application/json', '{}', ?, ?)`);
+    const rows: Array<[string, string, string]> = [
+      ['github', 'g-1', '{"zen":"same"}'],
+      ['github', 'g-2', '{"zen":"same"}'],
+      ['github', 'g-3', '{"zen":"other"}'],
+      ['demo', 'd-1', '{"zen":"same"}'],
+    ];
+    for (const [source, delivery, body] of rows) insert.run(source, delivery, compress(Buffer.from(body)), body.length);
+    old.close();
+
+    const upgraded = openDatabase(oldFile).db;
+    try {
+      const hashes = upgraded.prepare('SELECT delivery_id, body_sha256 FROM events ORDER BY id').all() as Array<{ delivery_id: string; body_sha256: Buffer | null }>;
+      const sha = (text: string) => crypto.createHash('sha256').update(text).digest();
+      expect(hashes).toEqual([
+        { delivery_id: 'g-1', body_sha256: sha('{"zen":"same"}') },
+        { delivery_id: 'g-2', body_sha256: null },
+        { delivery_id: 'g-3', body_sha256: sha('{"zen":"other"}') },
+        { delivery_id: 'd-1', body_sha256: null },
+      ]);
+      const [replay] = createEventStore(upgraded).append([github('{"zen":"same"}', 'g-replayed')]);
+      expect(replay).toMatchObject({ id: 1, duplicate: true });
+    } finally {
+      upgraded.close();
+    }
   });
 });
 

@@ -48,6 +48,11 @@ function pushExample() {
   return group.examples[0] as Record<string, unknown>;
 }
 
+/** A push whose body no other test sends: GitHub deliveries are deduplicated by body too. */
+function freshPush() {
+  return { ...pushExample(), after: crypto.randomBytes(20).toString('hex') };
+}
+
 describe('GitHub deliveries', () => {
   it('acknowledges a signed push only once it is stored, with its id', async () => {
     const res = await sendGithub('push', pushExample());
@@ -63,15 +68,39 @@ describe('GitHub deliveries', () => {
 
   it('answers a redelivery with "duplicate" and the original id', async () => {
     const delivery = crypto.randomUUID();
-    const first = await sendGithub('push', pushExample(), { delivery });
-    const again = await sendGithub('push', pushExample(), { delivery });
+    const payload = freshPush();
+    const first = await sendGithub('push', payload, { delivery });
+    expect(first.body.status).toBe('received');
+    const again = await sendGithub('push', payload, { delivery });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ status: 'duplicate', id: first.body.id });
   });
 
+  it('answers a captured delivery replayed under a new X-GitHub-Delivery with "duplicate" and the first id', async () => {
+    // GitHub's signature covers the body, not the delivery id: the replay verifies.
+    const payload = freshPush();
+    const first = await sendGithub('push', payload);
+    expect(first.body.status).toBe('received');
+    const body = JSON.stringify(payload);
+    const replayed = await post(`${core.ingestUrl}/webhooks/github`, body, {
+      'x-github-event': 'push',
+      'x-github-delivery': crypto.randomUUID(),
+      'x-hub-signature-256': await sign(GITHUB_SECRET, body),
+    });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual({ status: 'duplicate', id: first.body.id });
+    // Concurrent replays under fresh ids, too.
+    const burst = await Promise.all(Array.from({ length: 10 }, () => sendGithub('push', payload)));
+    expect(new Set(burst.map((r) => `${r.body.status} ${r.body.id}`))).toEqual(new Set([`duplicate ${first.body.id}`]));
+    // A byte that differs is a different delivery.
+    const changed = await sendGithub('push', { ...payload, after: crypto.randomBytes(20).toString('hex') });
+    expect(changed.body.status).toBe('received');
+  });
+
   it('stores concurrent copies of one delivery exactly once', async () => {
     const delivery = crypto.randomUUID();
-    const results = await Promise.all(Array.from({ length: 25 }, () => sendGithub('push', pushExample(), { delivery })));
+    const payload = freshPush();
+    const results = await Promise.all(Array.from({ length: 25 }, () => sendGithub('push', payload, { delivery })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.filter((r) => r.body.status === 'received')).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);

@@ -1,4 +1,5 @@
 // get_event_by_id: one event with its full payload (truncated past max_bytes).
+import { maskedHeaders } from '../../credential-headers';
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY, ToolError } from '../define-tool';
@@ -31,7 +32,8 @@ export function registerGetEventByIdTool(server: McpServer, deps: McpDeps): void
       return {
         structured: {
           event,
-          headers,
+          // Signature values are no use to an assistant, and with the body they replay the delivery.
+          headers: maskedHeaders(headers),
           payload: payload.truncated ? payload.text : parsed ?? detail.body,
           payload_truncated: payload.truncated,
           payload_bytes: payload.total_bytes,

@@ -4,17 +4,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { TARGET_MODES } from '../../../../shared/outbound';
-
-/** Query strings and long path segments often carry tokens (Slack incoming webhooks do). */
-export function maskedUrl(raw: string): string {
-  const u = new URL(raw);
-  const path = u.pathname
-    .split('/')
-    .map((seg) => (seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg) ? '…' : seg))
-    .join('/');
-  return `${u.protocol}//${u.host}${path}${u.search ? '?…' : ''}`;
-}
+import { maskTargetUrl, TARGET_MODES } from '../../../../shared/outbound';
 
 const targetOut = z.object({
   name: z.string(),
@@ -43,7 +33,7 @@ export function registerListWebhookTargetsTool(server: McpServer, deps: McpDeps)
     run: () => {
       const targets = deps.outbound.targets().map((t) => ({
         name: t.name,
-        url: maskedUrl(t.url),
+        url: maskTargetUrl(t.url),
         mode: t.mode,
         enabled: t.enabled,
         disabled_reason: t.disabled_reason,
