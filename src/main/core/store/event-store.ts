@@ -254,7 +254,7 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       fields: e.fields,
       receivedAt: item.receivedAt,
       occurredAt: e.occurredAt,
-    });
+    }, item.verified);
     const record = recordOf(item, id);
     hooks.afterInsert?.(record);
     return { id, duplicate: false, record };

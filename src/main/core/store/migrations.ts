@@ -236,19 +236,36 @@ const steps: Step[] = [
       CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
     `);
   },
+  // 5: whether the event behind each derived row was signed, so views built from an
+  // unsigned delivery (a Stripe action, a deployment) say so. Existing rows take it from
+  // their event; an action whose event was already pruned cannot be checked, so it counts
+  // as unverified. The partial index lets size-based retention find unverified events first.
+  (db) => {
+    const tables = ['gh_pushes', 'gh_commits', 'gh_pull_requests', 'gh_issues', 'deployments', 'stripe_actions'];
+    for (const t of tables) {
+      db.exec(`
+        ALTER TABLE ${t} ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+        UPDATE ${t} SET verified = coalesce((SELECT e.verified FROM events e WHERE e.id = ${t}.event_id), 0);
+      `);
+    }
+    db.exec('CREATE INDEX events_unverified ON events(id) WHERE verified = 0;');
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;
 
-/** Bring the database up to SCHEMA_VERSION, one transaction per step. */
-export function migrate(db: Database.Database): void {
+/**
+ * Bring the database up to SCHEMA_VERSION, one transaction per step. `upTo` stops earlier,
+ * so tests can build a database as an older release left it and then upgrade it.
+ */
+export function migrate(db: Database.Database, upTo = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `store: the database is at schema version ${current}, newer than this Tidings understands (${SCHEMA_VERSION}). Update Tidings, or point it at another data directory.`,
     );
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+  for (let version = current; version < Math.min(upTo, SCHEMA_VERSION); version++) {
     const step = steps[version]!;
     db.transaction(() => {
       step(db);
