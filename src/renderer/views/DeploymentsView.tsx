@@ -39,7 +39,7 @@ function Correlation({ sha }: { sha: string }) {
                 <li key={d.event_id}>
                   <time dateTime={d.at}>{formatDateTime(d.at)}</time> · {d.project} · {d.environment ?? 'preview'} ·{' '}
                   <Badge tone={stateTone(d.state)}>{d.state}</Badge>
-                  {d.duration_ms !== null ? ` · ${formatDuration(d.duration_ms)}` : ''}
+                  {d.duration_ms !== null ? ` · ${formatDuration(d.duration_ms)}` : ''}{' '}
                   <UnverifiedFlag row={d} />
                 </li>
               ))}
