@@ -2,7 +2,8 @@
 // durable store (`durable`) or with verification and normalization but no storage
 // (`nostore`), so the two differ only in the cost of putting events on disk.
 import { createReceiver } from '../src/main/core/webhooks/receiver';
-import { createRateLimiter } from '../src/main/core/webhooks/rate-limit';
+import { createIngestLimiter } from '../src/main/core/webhooks/rate-limit';
+import { createSourceGate } from '../src/main/core/webhooks/source-gate';
 import { createLogger } from '../src/main/core/logger';
 import { createSecrets } from '../src/main/core/secrets';
 import { loadConfig } from '../src/main/core/config';
@@ -27,7 +28,8 @@ if (mode === 'durable') {
     recordRejection() {},
     committer: createGroupCommitter({ append }),
     secrets: createSecrets({ load: () => ({}), save() {}, describe: () => 'bench' }, { TIDINGS_SECRET_GITHUB: secret }),
-    limiter: createRateLimiter(unlimited.perSecond, unlimited.burst),
+    limiter: createIngestLimiter({ ...unlimited, globalPerSecond: unlimited.perSecond, globalBurst: unlimited.burst }),
+    gate: createSourceGate({ accept: 'any', allow: [], newPerHour: Infinity, hasSecret: () => true, anySecret: () => true, seen: () => true }),
     logger,
     maxBodyBytes: 5 * 1024 * 1024,
     version: 'bench',

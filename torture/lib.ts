@@ -98,6 +98,9 @@ export interface CoreProcess {
 export function writeConfig(dataDir: string, extra: Record<string, unknown> = {}): void {
   const config = {
     rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+    // Every core here has secrets, so only configured sources are accepted: these are the
+    // unsigned names the scenarios post to (disk, slow consumers, fuzz).
+    sources: { allow: ['bulk', 'orders', 'plain', 'ok_name-1'] },
     outbound: { localRetrySchedule: [0.05, 0.1, 0.2] },
     ...extra,
   };

@@ -71,6 +71,8 @@ export const actionSchema = z.object({
   age_seconds: z.number(),
   last_note: z.string().nullable(),
   last_actor: z.string().nullable(),
+  /** False when the Stripe event behind it was unsigned: anyone could have made it up. */
+  verified: z.boolean(),
 });
 export type ActionInfo = z.infer<typeof actionSchema>;
 export const actionDetailSchema = actionSchema.extend({
@@ -90,6 +92,7 @@ export const pushSchema = z.object({
   commit_count: z.number(),
   message: z.string().nullable(),
   at: z.string(),
+  verified: z.boolean(),
 });
 export type PushInfo = z.infer<typeof pushSchema>;
 export const deploymentSchema = z.object({
@@ -104,14 +107,32 @@ export const deploymentSchema = z.object({
   duration_ms: z.number().nullable(),
   started_at: z.string().nullable(),
   at: z.string(),
+  verified: z.boolean(),
 });
 export type DeploymentInfo = z.infer<typeof deploymentSchema>;
 export const pushesSchema = z.object({ pushes: z.array(pushSchema) });
 export const deploymentsSchema = z.object({ deployments: z.array(deploymentSchema) });
+export const correlatedPushSchema = z.object({
+  repo: z.string(),
+  branch: z.string().nullable(),
+  pusher: z.string().nullable(),
+  head_sha: z.string().nullable(),
+  at: z.string(),
+  event_id: z.number(),
+  verified: z.boolean(),
+});
+export const correlatedCommitSchema = z.object({
+  sha: z.string(),
+  repo: z.string(),
+  message: z.string(),
+  author: z.string().nullable(),
+  at: z.string(),
+  verified: z.boolean(),
+});
 export const correlationSchema = z.object({
   commit_sha: z.string(),
-  push: z.object({ repo: z.string(), branch: z.string().nullable(), pusher: z.string().nullable(), head_sha: z.string().nullable(), at: z.string(), event_id: z.number() }).nullable(),
-  commit: z.object({ sha: z.string(), repo: z.string(), message: z.string(), author: z.string().nullable(), at: z.string() }).nullable(),
+  push: correlatedPushSchema.nullable(),
+  commit: correlatedCommitSchema.nullable(),
   deployments: z.array(deploymentSchema),
   verdict: z.string(),
 });

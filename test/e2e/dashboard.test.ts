@@ -134,6 +134,10 @@ describe('the dashboard in Chromium', () => {
     const row = page.getByTestId('action-row').first();
     await row.waitFor();
     await shoot('actions-light');
+    // Signed by Stripe's library: no unverified flag, no notice.
+    expect(await row.getAttribute('data-verified')).toBe('true');
+    expect(await row.getByTestId('action-unverified').count()).toBe(0);
+    expect(await page.getByTestId('actions-unverified-notice').count()).toBe(0);
     const actionId = Number(await row.getAttribute('data-action-id'));
     await row.getByTestId('action-note').fill('sent the welcome email');
     await row.getByTestId('action-complete').click();
@@ -152,8 +156,15 @@ describe('the dashboard in Chromium', () => {
     const deploymentRow = page.locator(`[data-testid="deployment-row"][data-sha="${SHA}"]`);
     await pushRow.waitFor();
     await deploymentRow.waitFor();
+    // Vercel has no secret here, so its report is flagged; the signed push is not.
+    expect(await deploymentRow.getAttribute('data-verified')).toBe('false');
+    expect(await deploymentRow.getByTestId('row-unverified').isVisible()).toBe(true);
+    expect(await pushRow.getAttribute('data-verified')).toBe('true');
+    expect(await pushRow.getByTestId('row-unverified').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('deployments-unverified-notice').textContent()).toMatch(/1 deployment here came from unsigned webhooks/);
     await pushRow.click();
     await expect.poll(() => page.getByTestId('correlation-verdict').textContent()).toMatch(/succeeded/);
+    expect(await page.getByTestId('correlation-verdict').textContent()).toMatch(/\[UNVERIFIED: the deployment report came from a source without a signing secret\]/);
     await shoot('deployments-light');
   });
 

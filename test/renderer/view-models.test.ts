@@ -17,6 +17,7 @@ import { clientView, maskToken } from '../../src/renderer/lib/clients';
 import { actionLabel, customerLabel, replaceAction, verbsFor } from '../../src/renderer/lib/actions';
 import { healthView } from '../../src/renderer/lib/health';
 import { isTypingTarget, moveTab, viewShortcut } from '../../src/renderer/lib/keys';
+import { isUnverified, unverifiedNotice } from '../../src/renderer/lib/unverified';
 
 describe('hourly chart', () => {
   const info = {
@@ -111,6 +112,7 @@ const dep = (patch: Partial<DeploymentInfo>): DeploymentInfo => ({
   duration_ms: null,
   started_at: null,
   at: '2025-01-01T10:00:00.000Z',
+  verified: true,
   ...patch,
 });
 const push = (head_sha: string | null): PushInfo => ({
@@ -122,6 +124,7 @@ const push = (head_sha: string | null): PushInfo => ({
   commit_count: 1,
   message: 'fix',
   at: '2025-01-01T09:59:00.000Z',
+  verified: true,
 });
 
 describe('deployments', () => {
@@ -203,6 +206,7 @@ const action = (patch: Partial<ActionInfo>): ActionInfo => ({
   age_seconds: 60,
   last_note: null,
   last_actor: null,
+  verified: true,
   ...patch,
 });
 
@@ -288,5 +292,26 @@ describe('keyboard', () => {
     expect(moveTab('ArrowUp', 0, 5)).toBe(4);
     expect(moveTab('End', 1, 5)).toBe(4);
     expect(moveTab('x', 1, 5)).toBeNull();
+  });
+});
+
+describe('unverified derived rows', () => {
+  it('flags actions, pushes and deployments whose webhook was unsigned, and only those', () => {
+    expect(isUnverified(action({ verified: false }))).toBe(true);
+    expect(isUnverified(action({}))).toBe(false);
+    expect(isUnverified({ ...push('abc'), verified: false })).toBe(true);
+    expect(isUnverified(dep({ verified: false }))).toBe(true);
+    expect(isUnverified(dep({}))).toBe(false);
+  });
+  it('puts no notice over a list whose rows were all signed', () => {
+    expect(unverifiedNotice([action({}), action({ id: 2 })], 'action', 'actions', 'Stripe')).toBeNull();
+    expect(unverifiedNotice([], 'action', 'actions', 'Stripe')).toBeNull();
+  });
+  it('counts the unsigned rows and says which secret would fix it', () => {
+    const one = unverifiedNotice([action({ verified: false }), action({ id: 2 })], 'action', 'actions', 'Stripe');
+    expect(one).toMatch(/^1 action here came from unsigned webhooks/);
+    expect(one).toContain('Add a Stripe secret under Sources');
+    const two = unverifiedNotice([{ ...push('a'), verified: false }, { ...push('b'), verified: false }], 'push', 'pushes', 'GitHub');
+    expect(two).toMatch(/^2 pushes here came/);
   });
 });

@@ -113,6 +113,8 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
   // Asked on every delivery: reading process.env is slow, and the stored set changes only
   // through write(), so the answer per source is kept until then.
   const cache = new Map<string, string[]>();
+  // Whether any source has a secret: asked on deliveries to unconfigured names.
+  let any: boolean | null = null;
 
   function fromEnv(source: string): string[] {
     const raw = env[envVarFor(source)];
@@ -129,6 +131,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
     backend.save(next);
     stored = next;
     cache.clear();
+    any = null;
   }
 
   return {
@@ -145,6 +148,12 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
 
     has(source: string): boolean {
       return this.forSource(source).length > 0;
+    },
+
+    /** Whether at least one source has a secret (stored or from the environment). */
+    hasAny(): boolean {
+      any ??= Object.values(stored).some((list) => list.length > 0) || envSources().some((s) => fromEnv(s).length > 0);
+      return any;
     },
 
     /** Replace every stored secret of a source with one. */

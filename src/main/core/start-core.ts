@@ -22,7 +22,8 @@ import { startWriter } from './store/writer';
 import type { Writer } from './store/writer';
 import { createReceiver } from './webhooks/receiver';
 import { refuseUnreadableFraming } from './http-framing';
-import { createRateLimiter } from './webhooks/rate-limit';
+import { createIngestLimiter } from './webhooks/rate-limit';
+import { createSourceGate } from './webhooks/source-gate';
 import { providerFor } from './webhooks/providers';
 import { createOriginGuard, createTokenGuard } from './api/guard';
 import { createApiRouter } from './api/router';
@@ -170,7 +171,15 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       recordRejection: (r) => writer.recordRejection(r),
       committer,
       secrets,
-      limiter: createRateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
+      limiter: createIngestLimiter(config.rateLimit),
+      gate: createSourceGate({
+        accept: config.sources.accept,
+        allow: config.sources.allow,
+        newPerHour: config.rateLimit.newSourcesPerHour,
+        hasSecret: (source) => secrets.has(source),
+        anySecret: () => secrets.hasAny(),
+        seen: (source) => store.hasSource(source),
+      }),
       logger,
       maxBodyBytes: config.maxBodyBytes,
       trustedProxies: config.trustedProxies,

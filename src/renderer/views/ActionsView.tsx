@@ -6,6 +6,7 @@ import type { ActionInfo } from '../../shared/api';
 import { ACTION_FILTERS, actionLabel, customerLabel, replaceAction, verbsFor } from '../lib/actions';
 import type { ActionStatusFilter } from '../lib/actions';
 import { formatAgo, formatAmount, formatDateTime, plural } from '../lib/format';
+import { isUnverified, UNVERIFIED_ROW_TITLE, unverifiedNotice } from '../lib/unverified';
 import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
 import { useAction, useInterval, useNow, useResource } from '../components/hooks';
 
@@ -46,11 +47,22 @@ const ActionRow = memo(function ActionRow({ action, now, onChanged }: { action: 
   });
 
   return (
-    <li className={`action-row status-${action.status}`} data-testid="action-row" data-action-id={action.id} data-status={action.status}>
+    <li
+      className={`action-row status-${action.status}${isUnverified(action) ? ' unverified' : ''}`}
+      data-testid="action-row"
+      data-action-id={action.id}
+      data-status={action.status}
+      data-verified={String(action.verified)}
+    >
       <div className="action-main">
         <div className="action-title">
           <strong>{actionLabel(action.action_type)}</strong>
           <Badge tone={STATUS_TONE[action.status]}>{action.status}</Badge>
+          {isUnverified(action) ? (
+            <span className="flag-unverified" title={UNVERIFIED_ROW_TITLE} data-testid="action-unverified">
+              unverified
+            </span>
+          ) : null}
         </div>
         <div className="action-facts">
           <span>{customerLabel(action)}</span>
@@ -120,6 +132,7 @@ export function ActionsView() {
   );
 
   const list = actions.data?.actions ?? [];
+  const notice = unverifiedNotice(list, 'action', 'actions', 'Stripe');
   return (
     <section className="view" aria-labelledby="actions-heading">
       <header className="view-head">
@@ -154,6 +167,11 @@ export function ActionsView() {
       {list.length > 0 ? (
         <>
           <p className="muted">{plural(list.length, filter === 'all' ? 'action' : `${filter} action`)}</p>
+          {notice ? (
+            <p className="warning" role="note" data-testid="actions-unverified-notice">
+              <strong>Unverified.</strong> {notice}
+            </p>
+          ) : null}
           <ul className="action-list">
             {list.map((a) => (
               <ActionRow key={a.id} action={a} now={now} onChanged={onChanged} />

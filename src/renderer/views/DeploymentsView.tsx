@@ -6,6 +6,7 @@ import { api } from '../api';
 import type { DeploymentInfo, PushInfo } from '../../shared/api';
 import { deploymentForPush, deploymentsBySha, distinct, latestPerDeployment, sameCommit, stateTone } from '../lib/deployments';
 import { formatAgo, formatDateTime, formatDuration, shortSha } from '../lib/format';
+import { isUnverified, UNVERIFIED_ROW_TITLE, unverifiedNotice } from '../lib/unverified';
 import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
 import { CopyButton } from '../components/CopyButton';
 import { useInterval, useNow, useResource } from '../components/hooks';
@@ -38,7 +39,8 @@ function Correlation({ sha }: { sha: string }) {
                 <li key={d.event_id}>
                   <time dateTime={d.at}>{formatDateTime(d.at)}</time> · {d.project} · {d.environment ?? 'preview'} ·{' '}
                   <Badge tone={stateTone(d.state)}>{d.state}</Badge>
-                  {d.duration_ms !== null ? ` · ${formatDuration(d.duration_ms)}` : ''}
+                  {d.duration_ms !== null ? ` · ${formatDuration(d.duration_ms)}` : ''}{' '}
+                  <UnverifiedFlag row={d} />
                 </li>
               ))}
             </ol>
@@ -50,8 +52,19 @@ function Correlation({ sha }: { sha: string }) {
 }
 
 /** A push or deployment row: selecting it selects its commit. */
-function ShaRow({ sha, selected, matched, testId, onSelect, children, extra }: {
+/** The row flag for a push or deployment from an unsigned webhook. */
+function UnverifiedFlag({ row }: { row: { verified: boolean } }) {
+  if (!isUnverified(row)) return null;
+  return (
+    <span className="flag-unverified" title={UNVERIFIED_ROW_TITLE} data-testid="row-unverified">
+      unverified
+    </span>
+  );
+}
+
+function ShaRow({ sha, selected, matched, unverified, testId, onSelect, children, extra }: {
   sha: string | null;
+  unverified: boolean;
   selected: boolean;
   matched: boolean;
   testId: string;
@@ -61,8 +74,17 @@ function ShaRow({ sha, selected, matched, testId, onSelect, children, extra }: {
   extra?: React.ReactNode;
 }) {
   return (
-    <li className={`pair-row${selected ? ' selected' : ''}${matched ? ' matched' : ''}`}>
-      <button type="button" className="row-button" aria-pressed={selected} disabled={!sha} onClick={() => sha && onSelect(sha)} data-testid={testId} data-sha={sha ?? ''}>
+    <li className={`pair-row${selected ? ' selected' : ''}${matched ? ' matched' : ''}${unverified ? ' unverified' : ''}`}>
+      <button
+        type="button"
+        className="row-button"
+        aria-pressed={selected}
+        disabled={!sha}
+        onClick={() => sha && onSelect(sha)}
+        data-testid={testId}
+        data-sha={sha ?? ''}
+        data-verified={String(!unverified)}
+      >
         {children}
       </button>
       {extra}
@@ -80,9 +102,10 @@ function PushRow({ push, deployment, selected, matched, now, onSelect }: {
 }) {
   const sha = push.head_sha;
   return (
-    <ShaRow sha={sha} selected={selected} matched={matched} testId="push-row" onSelect={onSelect}>
+    <ShaRow sha={sha} selected={selected} matched={matched} unverified={isUnverified(push)} testId="push-row" onSelect={onSelect}>
         <span className="row-line">
           <strong>{push.repo}</strong>
+          <UnverifiedFlag row={push} />
           <span className="muted">{push.branch ?? 'tag/other ref'}</span>
           <span className="mono">{shortSha(sha)}</span>
           {deployment ? (
@@ -114,7 +137,7 @@ function DeploymentRow({ deployment: d, selected, matched, now, onSelect }: {
   const sha = d.commit_sha;
   const url = d.url ? (d.url.startsWith('http') ? d.url : `https://${d.url}`) : null;
   return (
-    <ShaRow sha={sha} selected={selected} matched={matched} testId="deployment-row" onSelect={onSelect} extra={url ? (
+    <ShaRow sha={sha} selected={selected} matched={matched} unverified={isUnverified(d)} testId="deployment-row" onSelect={onSelect} extra={url ? (
         <span className="row-extra">
           <a href={url} target="_blank" rel="noopener noreferrer" className="ellipsis">
             {d.url}
@@ -124,6 +147,7 @@ function DeploymentRow({ deployment: d, selected, matched, now, onSelect }: {
       ) : null}>
         <span className="row-line">
           <strong>{d.project}</strong>
+          <UnverifiedFlag row={d} />
           <span className="muted">{d.environment ?? 'preview'}</span>
           <span className="mono">{shortSha(sha)}</span>
           <Badge tone={stateTone(d.state)}>{d.state}</Badge>
@@ -173,6 +197,8 @@ export function DeploymentsView() {
   const seenProjects = projectNames;
 
   const deploymentList = useMemo(() => latestPerDeployment(deploymentRows), [deploymentRows]);
+  const pushNotice = unverifiedNotice(pushList, 'push', 'pushes', 'GitHub');
+  const deployNotice = unverifiedNotice(deploymentList, 'deployment', 'deployments', 'Vercel or GitHub');
   const bySha = useMemo(
     () => deploymentsBySha(project ? (allDeployments.data?.deployments ?? deploymentRows) : deploymentRows),
     [project, allDeployments.data, deploymentRows],
@@ -211,6 +237,11 @@ export function DeploymentsView() {
         ) : null}
       </header>
       {selectedSha ? <Correlation sha={selectedSha} /> : <p className="hint">Select a push or a deployment to see what happened to its commit.</p>}
+      {pushNotice || deployNotice ? (
+        <p className="warning" role="note" data-testid="deployments-unverified-notice">
+          <strong>Unverified.</strong> {[pushNotice, deployNotice].filter(Boolean).join(' ')}
+        </p>
+      ) : null}
       <div className="pair-columns">
         <section aria-labelledby="pushes-heading">
           <h2 id="pushes-heading">Pushes</h2>

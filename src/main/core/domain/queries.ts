@@ -33,6 +33,8 @@ export interface TrackedRepo {
   pushes: number;
   pull_request_events: number;
   issue_events: number;
+  /** Events of this repo from an unsigned source: a repo name anyone could have made up. */
+  unverified_events: number;
 }
 
 export interface RepoActivity {
@@ -48,6 +50,7 @@ export interface CommitMessage {
   message: string;
   author: string | null;
   at: string;
+  verified: boolean;
 }
 
 export interface CommitSummary {
@@ -58,6 +61,8 @@ export interface CommitSummary {
   contributors: string[];
   branches: string[];
   recent_messages: CommitMessage[];
+  /** Pushes in the window whose events were unsigned. */
+  unverified_pushes: number;
 }
 
 export interface PrEvent {
@@ -67,6 +72,7 @@ export interface PrEvent {
   state: string | null;
   merged: boolean;
   at: string;
+  verified: boolean;
 }
 
 export interface PrActivity {
@@ -96,6 +102,8 @@ export interface ActionRecord {
   age_seconds: number;
   last_note: string | null;
   last_actor: string | null;
+  /** False when the Stripe event behind it was unsigned (or pruned before this was recorded). */
+  verified: boolean;
 }
 
 export interface ActionHistoryEntry {
@@ -111,6 +119,8 @@ export interface StripeAmount {
   currency: string | null;
   type: string;
   total: number;
+  /** The part of total that came from unsigned events. */
+  unverified: number;
 }
 
 export interface StripeSummary {
@@ -119,6 +129,9 @@ export interface StripeSummary {
   by_type: Record<string, number>;
   pending_actions: number;
   amounts: StripeAmount[];
+  /** Of total_events and pending_actions, how many came from unsigned deliveries. */
+  unverified_events: number;
+  unverified_pending_actions: number;
 }
 
 export interface RecentPush {
@@ -130,6 +143,7 @@ export interface RecentPush {
   commit_count: number;
   message: string | null;
   at: string;
+  verified: boolean;
 }
 
 /** A stored deployment row as the tools show it: the derived row plus when and how long. */
@@ -139,6 +153,7 @@ export interface Deployment extends Omit<DerivedDeployment, 'provider'> {
   duration_ms: number | null;
   started_at: string | null;
   at: string;
+  verified: boolean;
 }
 
 export interface DeploymentStatus {
@@ -154,6 +169,7 @@ export interface CorrelatedPush {
   head_sha: string | null;
   at: string;
   event_id: number;
+  verified: boolean;
 }
 
 export interface CorrelatedCommit {
@@ -162,6 +178,7 @@ export interface CorrelatedCommit {
   message: string;
   author: string | null;
   at: string;
+  verified: boolean;
 }
 
 export interface Correlation {
@@ -260,12 +277,13 @@ interface PrRow {
   state: string | null;
   merged: number;
   at: number;
+  verified: number;
 }
 
 function githubQueries(db: Database.Database, now: () => number) {
   // An org-level hook's subject falls back to the org or sender login; only owner/name is a repo.
   const tracked = db.prepare<[], Omit<TrackedRepo, 'last_event_at'> & { last: number | null }>(`
-    WITH ev AS (SELECT subject AS repo, count(*) AS n, max(received_at) AS last FROM events
+    WITH ev AS (SELECT subject AS repo, count(*) AS n, max(received_at) AS last, sum(verified = 0) AS u FROM events
                 WHERE source = 'github' AND subject IS NOT NULL AND instr(subject, '/') > 0 GROUP BY subject),
          pu AS (SELECT repo, count(*) AS n, max(at) AS last FROM gh_pushes GROUP BY repo),
          pr AS (SELECT repo, count(*) AS n, max(at) AS last FROM gh_pull_requests GROUP BY repo),
@@ -273,7 +291,8 @@ function githubQueries(db: Database.Database, now: () => number) {
          names AS (SELECT repo FROM ev UNION SELECT repo FROM pu UNION SELECT repo FROM pr UNION SELECT repo FROM iss)
     SELECT names.repo AS repo, coalesce(ev.n, 0) AS events,
            coalesce(ev.last, max(coalesce(pu.last, 0), coalesce(pr.last, 0), coalesce(iss.last, 0))) AS last,
-           coalesce(pu.n, 0) AS pushes, coalesce(pr.n, 0) AS pull_request_events, coalesce(iss.n, 0) AS issue_events
+           coalesce(pu.n, 0) AS pushes, coalesce(pr.n, 0) AS pull_request_events, coalesce(iss.n, 0) AS issue_events,
+           coalesce(ev.u, 0) AS unverified_events
     FROM names LEFT JOIN ev USING (repo) LEFT JOIN pu USING (repo) LEFT JOIN pr USING (repo) LEFT JOIN iss USING (repo)
     ORDER BY last DESC, repo`);
   const typeCounts = db.prepare<[RepoArgs], { key: string; n: number }>(
@@ -282,8 +301,9 @@ function githubQueries(db: Database.Database, now: () => number) {
   const recentEvents = db.prepare<[RepoArgs & { limit: number }], EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM events WHERE ${REPO_EVENTS_WHERE} ORDER BY id DESC LIMIT @limit`,
   );
-  const pushTotals = db.prepare<[string, number], { pushes: number; commits: number }>(
-    'SELECT count(*) AS pushes, coalesce(sum(commit_count), 0) AS commits FROM gh_pushes WHERE repo = ? AND at >= ?',
+  const pushTotals = db.prepare<[string, number], { pushes: number; commits: number; unverified: number }>(
+    `SELECT count(*) AS pushes, coalesce(sum(commit_count), 0) AS commits, coalesce(sum(verified = 0), 0) AS unverified
+     FROM gh_pushes WHERE repo = ? AND at >= ?`,
   );
   const branches = db.prepare<[string, number], { branch: string }>(
     'SELECT DISTINCT branch FROM gh_pushes WHERE repo = ? AND at >= ? AND branch IS NOT NULL ORDER BY branch',
@@ -294,11 +314,12 @@ function githubQueries(db: Database.Database, now: () => number) {
     ORDER BY 1 COLLATE NOCASE, 1`);
   // One commit pushed to two branches is two rows; it is one message. Commits of one push
   // share its time; within it GitHub lists them oldest first, so the later row is newer.
-  const messages = db.prepare<[string, number, number], { sha: string; message: string; author: string | null; at: number }>(`
-    SELECT sha, message, author, max(at) AS at FROM gh_commits WHERE repo = ? AND at >= ?
+  // `verified` is a bare column like message: it belongs to the row whose message is shown.
+  const messages = db.prepare<[string, number, number], { sha: string; message: string; author: string | null; verified: number; at: number }>(`
+    SELECT sha, message, author, verified, max(at) AS at FROM gh_commits WHERE repo = ? AND at >= ?
     GROUP BY sha ORDER BY at DESC, max(rowid) DESC LIMIT ?`);
   const prEvents = db.prepare<[string, number], PrRow>(`
-    SELECT number, action, title, user, state, merged, at FROM gh_pull_requests
+    SELECT number, action, title, user, state, merged, at, verified FROM gh_pull_requests
     WHERE repo = ? AND at >= ? ORDER BY at, event_id`);
 
   const since = (hours: number) => now() - checkHours(hours) * HOUR_MS;
@@ -341,7 +362,9 @@ function githubQueries(db: Database.Database, now: () => number) {
           message: firstLine(c.message),
           author: c.author,
           at: iso(c.at),
+          verified: c.verified === 1,
         })),
+        unverified_pushes: totals.unverified,
       };
     },
 
@@ -364,7 +387,7 @@ function prsByAction(rows: PrRow[]): Record<string, PrEvent[]> {
   const groups = new Map<string, PrEvent[]>();
   for (const r of [...rows].reverse()) {
     const key = r.action ?? 'unknown';
-    const entry = { number: r.number, title: r.title, user: r.user, state: r.state, merged: r.merged === 1, at: iso(r.at) };
+    const entry = { number: r.number, title: r.title, user: r.user, state: r.state, merged: r.merged === 1, at: iso(r.at), verified: r.verified === 1 };
     const group = groups.get(key);
     if (group) group.push(entry);
     else groups.set(key, [entry]);
@@ -382,11 +405,15 @@ function openPrs(rows: PrRow[]): number[] {
 // ---------------------------------------------------------------------------------------
 // Stripe.
 
-type ActionRow = Omit<ActionRecord, 'created_at' | 'updated_at' | 'age_seconds'> & { created_at: number; updated_at: number };
+type ActionRow = Omit<ActionRecord, 'created_at' | 'updated_at' | 'age_seconds' | 'verified'> & {
+  created_at: number;
+  updated_at: number;
+  verified: number;
+};
 
 const ACTION_SELECT = `
   SELECT a.id, a.action_type, a.status, a.customer_id, a.customer_email, a.amount, a.currency, a.plan,
-         a.stripe_event, a.event_id, a.created_at, a.updated_at, h.note AS last_note, h.actor AS last_actor
+         a.stripe_event, a.event_id, a.created_at, a.updated_at, h.note AS last_note, h.actor AS last_actor, a.verified
   FROM stripe_actions a
   LEFT JOIN stripe_action_history h
     ON h.id = (SELECT max(id) FROM stripe_action_history WHERE action_id = a.id)`;
@@ -398,12 +425,15 @@ function stripeQueries(db: Database.Database, now: () => number) {
   const history = db.prepare<[number], Omit<ActionHistoryEntry, 'at'> & { at: number }>(
     'SELECT status, note, actor, at FROM stripe_action_history WHERE action_id = ? ORDER BY id',
   );
-  const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM stripe_actions WHERE status = 'pending'");
-  const typeCounts = db.prepare<[number], { key: string; n: number }>(`
-    SELECT type AS key, count(*) AS n FROM events WHERE source = 'stripe' AND received_at >= ?
+  const pending = db.prepare<[], { n: number; u: number }>(
+    "SELECT count(*) AS n, coalesce(sum(verified = 0), 0) AS u FROM stripe_actions WHERE status = 'pending'",
+  );
+  const typeCounts = db.prepare<[number], { key: string; n: number; u: number }>(`
+    SELECT type AS key, count(*) AS n, sum(verified = 0) AS u FROM events WHERE source = 'stripe' AND received_at >= ?
     GROUP BY type ORDER BY n DESC, type`);
   const amounts = db.prepare<[number], StripeAmount>(`
-    SELECT lower(json_extract(fields, '$.currency')) AS currency, type, sum(json_extract(fields, '$.amount')) AS total
+    SELECT lower(json_extract(fields, '$.currency')) AS currency, type, sum(json_extract(fields, '$.amount')) AS total,
+           sum(CASE WHEN verified = 0 THEN json_extract(fields, '$.amount') ELSE 0 END) AS unverified
     FROM events
     WHERE type IN (${AMOUNT_TYPES.map((t) => `'${t}'`).join(', ')}) AND source = 'stripe' AND received_at >= ?
       AND json_type(fields, '$.amount') IN ('integer', 'real')
@@ -411,6 +441,7 @@ function stripeQueries(db: Database.Database, now: () => number) {
 
   const toAction = (r: ActionRow): ActionRecord => ({
     ...r,
+    verified: r.verified === 1,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
     age_seconds: Math.max(0, Math.floor((now() - r.created_at) / 1000)),
@@ -435,14 +466,18 @@ function stripeQueries(db: Database.Database, now: () => number) {
     stripeSummary(hours: number): StripeSummary {
       const from = now() - checkHours(hours) * HOUR_MS;
       const counts = typeCounts.all(from);
+      const queue = pending.get()!;
+      // Amounts are decimals in major units; rounding to 3 places (the most any currency
+      // uses) hides binary floating-point noise such as 0.30000000000000004.
+      const round = (n: number) => Math.round(n * 1000) / 1000;
       return {
         period_hours: hours,
         total_events: counts.reduce((sum, r) => sum + r.n, 0),
         by_type: countsOf(counts),
-        pending_actions: pending.get()!.n,
-        // Amounts are decimals in major units; rounding to 3 places (the most any currency
-        // uses) hides binary floating-point noise such as 0.30000000000000004.
-        amounts: amounts.all(from).map((a) => ({ ...a, total: Math.round(a.total * 1000) / 1000 })),
+        pending_actions: queue.n,
+        amounts: amounts.all(from).map((a) => ({ ...a, total: round(a.total), unverified: round(a.unverified) })),
+        unverified_events: counts.reduce((sum, r) => sum + r.u, 0),
+        unverified_pending_actions: queue.u,
       };
     },
   };
@@ -451,22 +486,32 @@ function stripeQueries(db: Database.Database, now: () => number) {
 // ---------------------------------------------------------------------------------------
 // Deployments and their pushes.
 
-type DeploymentRow = Omit<Deployment, 'started_at' | 'at'> & { started_at: number | null; at: number };
-type PushRow = Omit<RecentPush, 'at'> & { at: number };
+type DeploymentRow = Omit<Deployment, 'started_at' | 'at' | 'verified'> & { started_at: number | null; at: number; verified: number };
+type PushRow = Omit<RecentPush, 'at' | 'verified'> & { at: number; verified: number };
 type ShaRow = { sha: string; at: number };
 
 const DEPLOYMENT_COLUMNS =
-  'event_id, provider, project, deployment_id, url, state, environment, commit_sha, duration_ms, started_at, at';
+  'event_id, provider, project, deployment_id, url, state, environment, commit_sha, duration_ms, started_at, at, verified';
 // The head commit's message, wherever it was recorded; else the newest commit of this push.
 const PUSH_SELECT = `
-  SELECT p.event_id, p.repo, p.branch, p.head_sha, p.pusher, p.commit_count, p.at,
+  SELECT p.event_id, p.repo, p.branch, p.head_sha, p.pusher, p.commit_count, p.at, p.verified,
          coalesce((SELECT c.message FROM gh_commits c WHERE c.sha = p.head_sha LIMIT 1),
                   (SELECT c.message FROM gh_commits c WHERE c.event_id = p.event_id ORDER BY c.at DESC, c.rowid DESC LIMIT 1))
            AS message
   FROM gh_pushes p`;
 
-const toDeployment = (r: DeploymentRow): Deployment => ({ ...r, started_at: isoOrNull(r.started_at), at: iso(r.at) });
-const toPush = (r: PushRow): RecentPush => ({ ...r, message: r.message === null ? null : firstLine(r.message), at: iso(r.at) });
+const toDeployment = (r: DeploymentRow): Deployment => ({
+  ...r,
+  started_at: isoOrNull(r.started_at),
+  at: iso(r.at),
+  verified: r.verified === 1,
+});
+const toPush = (r: PushRow): RecentPush => ({
+  ...r,
+  message: r.message === null ? null : firstLine(r.message),
+  at: iso(r.at),
+  verified: r.verified === 1,
+});
 
 function deploymentQueries(db: Database.Database, now: () => number) {
   const pushesAll = db.prepare<[number], PushRow>(`${PUSH_SELECT} ORDER BY p.at DESC, p.event_id DESC LIMIT ?`);
@@ -519,15 +564,15 @@ function correlationQueries(db: Database.Database) {
   const deploymentShas = db.prepare<[string, string, number], ShaRow>(
     'SELECT commit_sha AS sha, max(at) AS at FROM deployments WHERE commit_sha >= ? AND commit_sha < ? GROUP BY commit_sha ORDER BY at DESC LIMIT ?',
   );
-  const commitBySha = db.prepare<[string], Omit<CorrelatedCommit, 'at'> & { at: number }>(
-    'SELECT sha, repo, message, author, at FROM gh_commits WHERE sha = ? ORDER BY at DESC, event_id DESC LIMIT 1',
+  const commitBySha = db.prepare<[string], Omit<CorrelatedCommit, 'at' | 'verified'> & { at: number; verified: number }>(
+    'SELECT sha, repo, message, author, at, verified FROM gh_commits WHERE sha = ? ORDER BY at DESC, event_id DESC LIMIT 1',
   );
   // Prefer the push that made it the head (the one deploy hooks fire on); else the push that carried it.
-  const pushByHead = db.prepare<[string], Omit<CorrelatedPush, 'at'> & { at: number }>(
-    'SELECT repo, branch, pusher, head_sha, at, event_id FROM gh_pushes WHERE head_sha = ? ORDER BY at DESC, event_id DESC LIMIT 1',
+  const pushByHead = db.prepare<[string], Omit<CorrelatedPush, 'at' | 'verified'> & { at: number; verified: number }>(
+    'SELECT repo, branch, pusher, head_sha, at, event_id, verified FROM gh_pushes WHERE head_sha = ? ORDER BY at DESC, event_id DESC LIMIT 1',
   );
-  const pushCarrying = db.prepare<[string], Omit<CorrelatedPush, 'at'> & { at: number }>(`
-    SELECT p.repo, p.branch, p.pusher, p.head_sha, p.at, p.event_id
+  const pushCarrying = db.prepare<[string], Omit<CorrelatedPush, 'at' | 'verified'> & { at: number; verified: number }>(`
+    SELECT p.repo, p.branch, p.pusher, p.head_sha, p.at, p.event_id, p.verified
     FROM gh_commits c JOIN gh_pushes p ON p.event_id = c.event_id
     WHERE c.sha = ? ORDER BY p.at DESC, p.event_id DESC LIMIT 1`);
   const deploymentsOf = db.prepare<[string], DeploymentRow>(
@@ -553,8 +598,8 @@ function correlationQueries(db: Database.Database) {
       }
       const commitRow = commitBySha.get(sha);
       const pushRow = pushByHead.get(sha) ?? pushCarrying.get(sha);
-      const push = pushRow ? { ...pushRow, at: iso(pushRow.at) } : null;
-      const commit = commitRow ? { ...commitRow, at: iso(commitRow.at) } : null;
+      const push = pushRow ? { ...pushRow, at: iso(pushRow.at), verified: pushRow.verified === 1 } : null;
+      const commit = commitRow ? { ...commitRow, at: iso(commitRow.at), verified: commitRow.verified === 1 } : null;
       const deployments = deploymentsOf.all(sha).map(toDeployment);
       const ambiguity = shas.length > 1 ? ambiguous(prefix, shas) : '';
       return { commit_sha: sha, push, commit, deployments, verdict: ambiguity + verdictFor(sha, push, deployments) };
@@ -586,10 +631,22 @@ export function verdictFor(sha: string, push: CorrelatedPush | null, deployments
         last.url ? ` at ${last.url}` : ''
       }`
     : null;
-  if (pushed && deployed) return `${label} ${pushed} and ${deployed}`;
-  if (pushed) return `${label} ${pushed} but no deployment seen yet`;
-  if (deployed) return `${label} was ${deployed}; no push of it was seen`;
-  return `no push or deployment seen for ${label}`;
+  const sentence =
+    pushed && deployed
+      ? `${label} ${pushed} and ${deployed}`
+      : pushed
+        ? `${label} ${pushed} but no deployment seen yet`
+        : deployed
+          ? `${label} was ${deployed}; no push of it was seen`
+          : `no push or deployment seen for ${label}`;
+  return sentence + unverifiedNote(push, last ?? null);
+}
+
+/** The verdict is read as fact; say when what it rests on came unsigned. */
+function unverifiedNote(push: CorrelatedPush | null, deployment: Deployment | null): string {
+  const unsigned = [push && !push.verified ? 'the push' : null, deployment && !deployment.verified ? 'the deployment report' : null];
+  const named = unsigned.filter((x): x is string => x !== null);
+  return named.length ? ` [UNVERIFIED: ${named.join(' and ')} came from a source without a signing secret]` : '';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { EventRecord } from '../../../shared/events';
 import type { McpDeps } from './deps';
 import { DATA_NOTICE, payloadText } from './present';
 import { subscriptionMatches } from './subscriptions';
+import { MAX_SOURCES_LISTED } from './tools/get-event-sources';
 
 export const RECENT_URI = 'tidings://events/recent';
 export const PENDING_ACTIONS_URI = 'tidings://stripe/actions/pending';
@@ -64,7 +65,8 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
     'source-recent',
     new ResourceTemplate('tidings://sources/{source}/recent', {
       list: () => ({
-        resources: deps.store.sources().map((s) => ({ uri: `tidings://sources/${s.source}/recent`, name: `${s.source} events`, mimeType: 'application/json' })),
+        // Bounded like get_event_sources: names come from URLs anyone can post to.
+        resources: deps.store.sources(MAX_SOURCES_LISTED).map((s) => ({ uri: `tidings://sources/${s.source}/recent`, name: `${s.source} events`, mimeType: 'application/json' })),
       }),
     }),
     { title: 'Recent events of a source', mimeType: 'application/json' },

@@ -186,8 +186,10 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
     INSERT INTO source_stats (source, count, unverified, first_seen, last_seen) VALUES (?, 1, ?, ?, ?)
     ON CONFLICT(source) DO UPDATE SET count = count + 1, unverified = unverified + excluded.unverified,
       first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`);
-  const sourcesStmt = db.prepare<[], { source: string; count: number; unverified: number; first: number; last: number }>(
-    'SELECT source, count, unverified, first_seen AS first, last_seen AS last FROM source_stats ORDER BY last_seen DESC',
+  const sourceCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM source_stats');
+  const hasSourceStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM source_stats WHERE source = ?');
+  const sourcesStmt = db.prepare<[number], { source: string; count: number; unverified: number; first: number; last: number }>(
+    'SELECT source, count, unverified, first_seen AS first, last_seen AS last FROM source_stats ORDER BY last_seen DESC LIMIT ?',
   );
   const searchStmt = db.prepare<[string, number], EventRow>(`
     SELECT ${LIST_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
@@ -271,7 +273,7 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       fields: e.fields,
       receivedAt: item.receivedAt,
       occurredAt: e.occurredAt,
-    });
+    }, item.verified);
     const record = recordOf(item, id);
     hooks.afterInsert?.(record);
     return { id, duplicate: false, record };
@@ -333,14 +335,25 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       return searchStmt.all(query, limit).map(toRecord);
     },
 
-    sources(): SourceStats[] {
-      return sourcesStmt.all().map((r) => ({
+    /** Sources with stored events, most recently heard from first; `limit` keeps it bounded. */
+    sources(limit = -1): SourceStats[] {
+      return sourcesStmt.all(limit).map((r) => ({
         source: r.source,
         count: r.count,
         unverified: r.unverified,
         first_seen: iso(r.first),
         last_seen: iso(r.last),
       }));
+    },
+
+    /** How many sources have stored events. */
+    sourceCount(): number {
+      return sourceCountStmt.get()!.n;
+    },
+
+    /** Whether any event of this source is stored. */
+    hasSource(source: string): boolean {
+      return hasSourceStmt.get(source) !== undefined;
     },
 
     /** Events per source per hour (hours since the epoch) from `since` on. */

@@ -259,6 +259,20 @@ const steps: Step[] = [
       last = rows[rows.length - 1]!.id;
     }
   },
+  // 6: whether the event behind each derived row was signed, so views built from an
+  // unsigned delivery (a Stripe action, a deployment) say so. Existing rows take it from
+  // their event; an action whose event was already pruned cannot be checked, so it counts
+  // as unverified. The partial index lets size-based retention find unverified events first.
+  (db) => {
+    const tables = ['gh_pushes', 'gh_commits', 'gh_pull_requests', 'gh_issues', 'deployments', 'stripe_actions'];
+    for (const t of tables) {
+      db.exec(`
+        ALTER TABLE ${t} ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+        UPDATE ${t} SET verified = coalesce((SELECT e.verified FROM events e WHERE e.id = ${t}.event_id), 0);
+      `);
+    }
+    db.exec('CREATE INDEX events_unverified ON events(id) WHERE verified = 0;');
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -1,5 +1,6 @@
-// Retention: drop events older than maxAgeDays, then the oldest until the database is under
-// maxBytes. Runs in small transactions with a yield between them, so ingest (which shares
+// Retention: drop events older than maxAgeDays, then, until the database is under maxBytes,
+// the oldest unverified events and only then the oldest verified ones: when space runs out,
+// what anyone could have sent goes before what a provider signed. Runs in small transactions with a yield between them, so ingest (which shares
 // this thread and this connection) is never held up for long.
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
@@ -22,6 +23,8 @@ export function createRetention(db: Database.Database, logger: Logger, options: 
     'SELECT id FROM events WHERE received_at < ? ORDER BY id LIMIT ?',
   );
   const oldest = db.prepare<[number], { id: number }>('SELECT id FROM events ORDER BY id LIMIT ?');
+  // Served by the partial index events_unverified, so it costs nothing when none are left.
+  const oldestUnverified = db.prepare<[number], { id: number }>('SELECT id FROM events WHERE verified = 0 ORDER BY id LIMIT ?');
   const deleteEvent = db.prepare<[number], { source: string; verified: number }>('DELETE FROM events WHERE id = ? RETURNING source, verified');
   const deleteFts = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
   // source_stats follows the events it counts, in the same transaction.
@@ -63,7 +66,8 @@ export function createRetention(db: Database.Database, logger: Logger, options: 
       await yieldToIo();
     }
     while (usedBytes() > options.maxBytes) {
-      const ids = oldest.all(chunk).map((r) => r.id);
+      let ids = oldestUnverified.all(chunk).map((r) => r.id);
+      if (ids.length === 0) ids = oldest.all(chunk).map((r) => r.id);
       if (ids.length === 0) break;
       removeIds(ids);
       removed += ids.length;

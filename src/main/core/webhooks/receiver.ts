@@ -13,7 +13,8 @@ import type { Secrets } from '../secrets';
 import type { Logger } from '../logger';
 import { maskedHeaders, storableHeaders } from '../credential-headers';
 import { providerFor } from './providers';
-import type { RateLimiter } from './rate-limit';
+import type { IngestLimiter } from './rate-limit';
+import type { SourceGate } from './source-gate';
 import { searchText } from './search-text';
 import { PayloadError } from './types';
 import type { IncomingDelivery } from './types';
@@ -29,7 +30,9 @@ export interface ReceiverDeps {
   recordRejection: (r: Omit<Rejection, 'id' | 'at'> & { at: number }) => void;
   committer: GroupCommitter;
   secrets: Secrets;
-  limiter: RateLimiter;
+  limiter: IngestLimiter;
+  /** Which source names are accepted (see source-gate.ts). */
+  gate: SourceGate;
   logger: Logger;
   maxBodyBytes: number;
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default. */
@@ -188,23 +191,43 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       });
       return;
     }
+    const admission = deps.gate.admit(source);
+    if (!admission.ok) {
+      const headers: Record<string, string> = admission.retryAfter ? { 'retry-after': String(admission.retryAfter) } : {};
+      sendJson(res, admission.status, { status: admission.status, error: admission.error }, headers);
+      return;
+    }
+    let stored = false;
+    try {
+      stored = await receive(req, res, source);
+    } finally {
+      admission.done(stored);
+    }
+  };
+
+  /** Everything after the source is admitted; true once the event is stored (or a duplicate). */
+  const receive = async (req: IncomingMessage, res: ServerResponse, source: string): Promise<boolean> => {
     const provider = providerFor(source);
     const contentType = mediaType(req);
     if (!provider.contentTypes.includes(contentType)) {
       const sent = contentType ? `Content-Type ${contentType}` : 'no Content-Type';
       reject(req, res, source, new HttpError(415, `${sent} is not accepted for ${source}; send ${provider.contentTypes.join(' or ')}`));
-      return;
+      return false;
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
       // Never inflated: a small compressed body can expand to gigabytes (a "zip bomb").
       reject(req, res, source, new HttpError(415, 'compressed bodies (Content-Encoding) are not accepted; send the body uncompressed'));
-      return;
+      return false;
     }
-    const wait = deps.limiter.take(source);
-    if (wait > 0) {
-      sendJson(res, 429, { status: 429, error: `too many deliveries for ${source}; retry in ${wait} s` }, { 'retry-after': String(wait) });
-      return;
+    const limit = deps.limiter.take(source);
+    if (limit.wait > 0) {
+      const error =
+        'scope' in limit && limit.scope === 'global'
+          ? `too many deliveries to this Tidings from all sources together (rateLimit.globalPerSecond); retry in ${limit.wait} s`
+          : `too many deliveries for ${source} (rateLimit.perSecond); retry in ${limit.wait} s`;
+      sendJson(res, 429, { status: 429, error }, { 'retry-after': String(limit.wait) });
+      return false;
     }
     const body = await readBody(req, deps.maxBodyBytes);
     if (body.length === 0) throw new HttpError(400, 'the request body is empty; a webhook needs a payload');
@@ -215,7 +238,7 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       const verdict = provider.verify(delivery, secrets);
       if (!verdict.ok) {
         reject(req, res, source, new HttpError(401, `signature check failed for ${source}: ${verdict.reason}`), body.length);
-        return;
+        return false;
       }
     }
     let payload: unknown;
@@ -224,14 +247,14 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
     } catch (err) {
       if (err instanceof PayloadError) {
         reject(req, res, source, new HttpError(400, `unreadable ${source} payload: ${err.message}`), body.length);
-        return;
+        return false;
       }
       throw err;
     }
     const direct = provider.directReply?.(delivery, payload);
     if (direct) {
       sendJson(res, direct.status, direct.body);
-      return;
+      return false;
     }
     const event = provider.normalize(delivery, payload);
     // Without a provider delivery id, the body's hash stands in: a byte-identical resend
@@ -251,6 +274,7 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
     const result = await deps.committer.submit(item);
     deps.onStoreOk?.();
     sendJson(res, 200, { status: result.duplicate ? 'duplicate' : 'received', id: result.id });
+    return true;
   };
 
   // Errors become statuses here, at the edge, with messages a person can act on.

@@ -52,7 +52,11 @@ const authed = (extra: Record<string, string> = {}) => ({ authorization: `Bearer
 
 beforeAll(async () => {
   home = tempDir('tidings-home-');
-  core = await startTestCore({}, { TIDINGS_SECRET_STRIPE: STRIPE_SECRET, TIDINGS_SECRET_GITHUB: GITHUB_SECRET, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
+  // Secrets are set, so the unsigned names posted to below must be configured.
+  core = await startTestCore(
+    { sources: { allow: ['sse', 'other', 'replayed'] } },
+    { TIDINGS_SECRET_STRIPE: STRIPE_SECRET, TIDINGS_SECRET_GITHUB: GITHUB_SECRET, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') },
+  );
 });
 afterAll(async () => {
   await core.close();

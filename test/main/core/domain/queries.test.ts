@@ -250,9 +250,9 @@ afterEach(() => {
 describe('GitHub activity', () => {
   it('lists tracked repos, most recent first, including ones only the derived views know, and no org names', () => {
     expect(q.trackedRepos()).toEqual([
-      { repo: 'octo/app', events: 9, last_event_at: iso(at(HOUR - MIN)), pushes: 3, pull_request_events: 4, issue_events: 1 },
-      { repo: 'octo/lib', events: 2, last_event_at: iso(at(9 * HOUR)), pushes: 1, pull_request_events: 0, issue_events: 0 },
-      { repo: 'work/tool', events: 0, last_event_at: iso(at(50 * HOUR)), pushes: 1, pull_request_events: 0, issue_events: 0 },
+      { repo: 'octo/app', events: 9, last_event_at: iso(at(HOUR - MIN)), pushes: 3, pull_request_events: 4, issue_events: 1, unverified_events: 0 },
+      { repo: 'octo/lib', events: 2, last_event_at: iso(at(9 * HOUR)), pushes: 1, pull_request_events: 0, issue_events: 0, unverified_events: 0 },
+      { repo: 'work/tool', events: 0, last_event_at: iso(at(50 * HOUR)), pushes: 1, pull_request_events: 0, issue_events: 0, unverified_events: 0 },
     ]);
   });
 
@@ -306,10 +306,11 @@ describe('GitHub activity', () => {
       contributors: ['ada', 'Ada Lovelace', 'grace', 'Grace Hopper'],
       branches: ['feature/x', 'main'],
       recent_messages: [
-        { sha: 'cafe333', message: 'Try caching', author: 'Grace Hopper', at: iso(at(HOUR)) },
-        { sha: 'abcd222', message: 'Fix typo', author: 'Grace Hopper', at: iso(at(2 * HOUR)) },
-        { sha: 'abcd111', message: 'Add login', author: 'Ada Lovelace', at: iso(at(2 * HOUR)) }, // dated by when it was pushed
+        { sha: 'cafe333', message: 'Try caching', author: 'Grace Hopper', at: iso(at(HOUR)), verified: true },
+        { sha: 'abcd222', message: 'Fix typo', author: 'Grace Hopper', at: iso(at(2 * HOUR)), verified: true },
+        { sha: 'abcd111', message: 'Add login', author: 'Ada Lovelace', at: iso(at(2 * HOUR)), verified: true }, // dated by when it was pushed
       ],
+      unverified_pushes: 0,
     });
     const wider = q.summarizeCommits('octo/app', 48);
     expect(wider.total_pushes).toBe(3);
@@ -330,10 +331,10 @@ describe('GitHub activity', () => {
       period_hours: 24,
       total_pr_events: 3,
       by_action: {
-        closed: [{ number: 7, title: 'PR 7', user: 'Codertocat', state: 'closed', merged: true, at: iso(at(HOUR - MIN)) }],
+        closed: [{ number: 7, title: 'PR 7', user: 'Codertocat', state: 'closed', merged: true, at: iso(at(HOUR - MIN)), verified: true }],
         opened: [
-          { number: 8, title: 'PR 8', user: 'Codertocat', state: 'open', merged: false, at: iso(at(2 * HOUR + MIN)) },
-          { number: 7, title: 'PR 7', user: 'Codertocat', state: 'open', merged: false, at: iso(at(3 * HOUR)) },
+          { number: 8, title: 'PR 8', user: 'Codertocat', state: 'open', merged: false, at: iso(at(2 * HOUR + MIN)), verified: true },
+          { number: 7, title: 'PR 7', user: 'Codertocat', state: 'open', merged: false, at: iso(at(3 * HOUR)), verified: true },
         ],
       },
       open_prs: [8],
@@ -401,15 +402,17 @@ describe('Stripe', () => {
       },
       pending_actions: 5,
       amounts: [
-        { currency: 'eur', type: 'invoice.payment_failed', total: 20 },
-        { currency: 'usd', type: 'charge.refunded', total: 5 },
-        { currency: 'usd', type: 'checkout.session.completed', total: 74.5 },
-        { currency: 'usd', type: 'invoice.paid', total: 0.3 },
+        { currency: 'eur', type: 'invoice.payment_failed', total: 20, unverified: 0 },
+        { currency: 'usd', type: 'charge.refunded', total: 5, unverified: 0 },
+        { currency: 'usd', type: 'checkout.session.completed', total: 74.5, unverified: 0 },
+        { currency: 'usd', type: 'invoice.paid', total: 0.3, unverified: 0 },
       ],
+      unverified_events: 0,
+      unverified_pending_actions: 0,
     });
     const wider = q.stripeSummary(48);
     expect(wider.total_events).toBe(9);
-    expect(wider.amounts).toContainEqual({ currency: 'usd', type: 'checkout.session.completed', total: 173.5 });
+    expect(wider.amounts).toContainEqual({ currency: 'usd', type: 'checkout.session.completed', total: 173.5, unverified: 0 });
   });
 });
 
@@ -432,6 +435,7 @@ describe('deployments', () => {
       commit_count: 2,
       message: 'Fix typo',
       at: iso(at(2 * HOUR)),
+      verified: true,
     });
     expect(q.recentPushes('octo/app', 2).map((p) => p.branch)).toEqual(['feature/x', 'main']);
     expect(() => q.recentPushes(null, 1001)).toThrow(QueryError);
@@ -482,8 +486,8 @@ describe('deployments', () => {
     const created = at(2 * HOUR - 10 * MIN);
     const c = q.correlate(S_C2);
     expect(c.commit_sha).toBe(S_C2);
-    expect(c.push).toEqual({ repo: 'octo/app', branch: 'main', pusher: 'ada', head_sha: S_C2, at: iso(at(2 * HOUR)), event_id: expect.any(Number) });
-    expect(c.commit).toEqual({ sha: S_C2, repo: 'octo/app', message: 'Fix typo', author: 'Grace Hopper', at: iso(at(2 * HOUR)) });
+    expect(c.push).toEqual({ repo: 'octo/app', branch: 'main', pusher: 'ada', head_sha: S_C2, at: iso(at(2 * HOUR)), event_id: expect.any(Number), verified: true });
+    expect(c.commit).toEqual({ sha: S_C2, repo: 'octo/app', message: 'Fix typo', author: 'Grace Hopper', at: iso(at(2 * HOUR)), verified: true });
     expect(c.deployments.map((d) => [d.state, d.duration_ms, d.started_at, d.at])).toEqual([
       ['created', null, iso(created), iso(created)],
       ['succeeded', 42_000, iso(created), iso(created + 42_000)],
@@ -566,5 +570,51 @@ describe('the connection', () => {
   it('works on a read-only connection, which refuses writes', () => {
     expect(() => reader.prepare('DELETE FROM events').run()).toThrow(/readonly/);
     expect(q.trackedRepos().length).toBeGreaterThan(0);
+  });
+});
+
+describe('derived rows from unsigned deliveries', () => {
+  const unsigned = (item: IngestItem): IngestItem => ({ ...item, verified: false });
+  const S_FORGED = `f0f0${'7'.repeat(36)}`;
+
+  beforeEach(() => {
+    store.append([
+      unsigned(
+        stripe(
+          'checkout.session.completed',
+          { id: 'cs_forged', object: 'checkout.session', amount_total: 99900, currency: 'usd', customer: 'cus_x', customer_email: 'ceo@victim-corp.example', payment_status: 'paid' },
+          at(10 * MIN),
+        ),
+      ),
+      unsigned(vercel('deployment.error', 'dpl_forged', S_FORGED, 'production', at(9 * MIN))),
+      unsigned(push('octo/app', 'main', 'mallory', [{ sha: S_FORGED, message: 'Forged', author: 'Mallory', time: at(8 * MIN) }], at(8 * MIN))),
+      unsigned(pullRequest('octo/app', 'opened', 66, 'open', false, at(7 * MIN))),
+    ]);
+  });
+
+  it('marks the Stripe action, the summary and its amounts as unverified, and the signed ones as verified', () => {
+    const actions = q.actions('pending', 10);
+    expect(actions[0]).toMatchObject({ customer_email: 'ceo@victim-corp.example', amount: 999, verified: false });
+    expect(actions.slice(1).every((a) => a.verified)).toBe(true);
+    const summary = q.stripeSummary(24);
+    expect(summary).toMatchObject({ unverified_events: 1, unverified_pending_actions: 1, pending_actions: 6 });
+    expect(summary.amounts).toContainEqual({ currency: 'usd', type: 'checkout.session.completed', total: 1073.5, unverified: 999 });
+  });
+
+  it('marks the deployment, the push, its commit and the PR event, and says so in the verdict', () => {
+    expect(q.recentDeployments(null, 1)[0]).toMatchObject({ deployment_id: 'dpl_forged', verified: false });
+    expect(q.deploymentStatus('app-web').latest).toMatchObject({ deployment_id: 'dpl_forged', verified: false });
+    expect(q.recentPushes(null, 1)[0]).toMatchObject({ pusher: 'mallory', verified: false });
+    expect(q.recentPushes(null, 2)[1]).toMatchObject({ verified: true });
+    const commits = q.summarizeCommits('octo/app', 24);
+    expect(commits.unverified_pushes).toBe(1);
+    expect(commits.recent_messages[0]).toMatchObject({ message: 'Forged', verified: false });
+    expect(q.prActivity('octo/app', 24).by_action.opened![0]).toMatchObject({ number: 66, verified: false });
+    expect(q.trackedRepos()[0]).toMatchObject({ repo: 'octo/app', unverified_events: 2 });
+    const c = q.correlate(S_FORGED);
+    expect(c.push?.verified).toBe(false);
+    expect(c.commit?.verified).toBe(false);
+    expect(c.deployments.map((d) => d.verified)).toEqual([false]);
+    expect(c.verdict).toMatch(/\[UNVERIFIED: the push and the deployment report came from a source without a signing secret\]$/);
   });
 });

@@ -266,6 +266,30 @@ describe('retention', () => {
   });
 });
 
+describe('retention by size', () => {
+  it('drops unverified events before any verified one, even when the verified ones are older', async () => {
+    const big = (verified: boolean) =>
+      item({ verified, source: verified ? 'github' : 'made-up', body: Buffer.from(JSON.stringify(Array.from({ length: 2000 }, () => Math.random()))) });
+    for (let i = 0; i < 5; i++) store.append(Array.from({ length: 20 }, () => big(true)));
+    for (let i = 0; i < 5; i++) store.append(Array.from({ length: 20 }, () => big(false)));
+    const used = () => {
+      const n = (p: string) => db.pragma(p, { simple: true }) as number;
+      return (n('page_count') - n('freelist_count')) * n('page_size');
+    };
+    // A budget that forces out some, but not all, of the 100 unverified events.
+    const retention = createRetention(db, createLogger({ stderr: false }), { maxAgeDays: 30, maxBytes: Math.floor(used() * 0.75), chunk: 10 });
+    const removed = await retention.run();
+    expect(removed).toBeGreaterThan(0);
+    expect(removed).toBeLessThan(100);
+    const left = db.prepare('SELECT verified, count(*) AS n, min(id) AS first FROM events GROUP BY verified ORDER BY verified').all();
+    expect(left).toEqual([
+      { verified: 0, n: 100 - removed, first: 101 + removed },
+      { verified: 1, n: 100, first: 1 },
+    ]);
+    expect(store.sources().find((s) => s.source === 'made-up')).toMatchObject({ count: 100 - removed, unverified: 100 - removed });
+  });
+});
+
 describe('opening', () => {
   it('uses WAL with full sync, and refuses a database from a newer Tidings', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -21,7 +21,8 @@ let core: TestCore;
 
 beforeAll(async () => {
   core = await startTestCore(
-    { rateLimit: { perSecond: 1000, burst: 100_000 }, maxBodyBytes: 2 * 1024 * 1024 },
+    // With secrets set, only configured sources are accepted: these unsigned names are added.
+    { rateLimit: { perSecond: 1000, burst: 100_000 }, maxBodyBytes: 2 * 1024 * 1024, sources: { allow: ['no-secret-here', 'plain', 'routes-a', 'routes-b'] } },
     {
       TIDINGS_SECRET_GITHUB: GITHUB_SECRET,
       TIDINGS_SECRET_STRIPE: STRIPE_SECRET,

@@ -4,6 +4,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentSchema } from './deployment-schema';
+import { correlatedCommitSchema, correlatedPushSchema } from '../../../../shared/api';
+import { derivedWarning, withWarning } from '../unverified';
 
 export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -13,15 +15,18 @@ export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: M
     input: { commit_sha: z.string().min(4).max(64) },
     output: {
       commit_sha: z.string(),
-      push: z.object({ repo: z.string(), branch: z.string().nullable(), pusher: z.string().nullable(), head_sha: z.string().nullable(), at: z.string(), event_id: z.number() }).nullable(),
-      commit: z.object({ sha: z.string(), repo: z.string(), message: z.string(), author: z.string().nullable(), at: z.string() }).nullable(),
+      push: correlatedPushSchema.nullable(),
+      commit: correlatedCommitSchema.nullable(),
       deployments: z.array(deploymentSchema),
       verdict: z.string(),
+      warning: z.string().nullable().describe('set when the push, commit or a deployment report was unsigned'),
     },
     annotations: READ_ONLY,
     run: ({ commit_sha }) => {
       const c = deps.queries.correlate(commit_sha);
-      return { structured: c, text: c.verdict };
+      const rows = [...(c.push ? [c.push] : []), ...(c.commit ? [c.commit] : []), ...c.deployments];
+      const warning = derivedWarning(rows, 'of the push, commit and deployment records');
+      return { structured: { ...c, warning }, text: withWarning(warning, c.verdict) };
     },
   });
 }

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentLine, deploymentSchema } from './deployment-schema';
+import { derivedWarning, withWarning } from '../unverified';
 
 export function registerGetDeploymentStatusTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -11,12 +12,19 @@ export function registerGetDeploymentStatusTool(server: McpServer, deps: McpDeps
     title: 'Deployment status',
     description: 'The latest deployment of a project (Vercel project name, or owner/repo for GitHub deployments) and counts by state over the last 24 hours.',
     input: { project: z.string().min(1).max(200) },
-    output: { project: z.string(), latest: deploymentSchema.nullable(), last_24h: z.record(z.string(), z.number()) },
+    output: {
+      project: z.string(),
+      latest: deploymentSchema.nullable(),
+      last_24h: z.record(z.string(), z.number()),
+      warning: z.string().nullable().describe('set when the latest deployment report was unsigned'),
+    },
     annotations: READ_ONLY,
     run: ({ project }) => {
       const s = deps.queries.deploymentStatus(project);
       const counts = Object.entries(s.last_24h).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none';
-      return { structured: s, text: s.latest ? `Latest: ${deploymentLine(s.latest)}\nLast 24 h: ${counts}` : `No deployments recorded for ${project}.` };
+      const warning = derivedWarning(s.latest ? [s.latest] : [], 'deployment report(s)');
+      const text = s.latest ? `Latest: ${deploymentLine(s.latest)}\nLast 24 h: ${counts}` : `No deployments recorded for ${project}.`;
+      return { structured: { ...s, warning }, text: withWarning(warning, text) };
     },
   });
 }

@@ -1,24 +1,34 @@
-// get_event_sources: every source with counts and when it was last heard from.
+// get_event_sources: the sources heard from most recently, with counts and when each was
+// first and last seen. Capped: source names come from URLs anyone can post to, so the list
+// says how many it left out rather than growing without end.
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { sourceStatsSchema } from '../../../../shared/events';
 
+export const MAX_SOURCES_LISTED = 50;
+
 export function registerGetEventSourcesTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
     name: 'get_event_sources',
     title: 'Event sources',
-    description: 'Every source that has sent events, with counts (and how many are unverified) and first and last times seen.',
+    description: `The sources that have sent events, most recently heard from first (at most ${MAX_SOURCES_LISTED}), with counts (and how many are unverified) and first and last times seen.`,
     input: {},
-    output: { sources: z.array(sourceStatsSchema) },
+    output: {
+      sources: z.array(sourceStatsSchema),
+      total: z.number().describe('how many sources have stored events'),
+      omitted: z.number().describe('sources left out of the list (the least recently heard from)'),
+    },
     annotations: READ_ONLY,
     run: () => {
-      const sources = deps.store.sources();
-      const text = sources.length
-        ? sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`).join('\n')
-        : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
-      return { structured: { sources }, text };
+      const sources = deps.store.sources(MAX_SOURCES_LISTED);
+      const total = Math.max(deps.store.sourceCount(), sources.length);
+      const omitted = total - sources.length;
+      const lines = sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`);
+      if (omitted > 0) lines.push(`… and ${omitted} more source(s) heard from less recently, not listed.`);
+      const text = sources.length ? lines.join('\n') : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
+      return { structured: { sources, total, omitted }, text };
     },
   });
 }

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { hoursInput } from '../schemas';
+import { countWarning, withWarning } from '../unverified';
 
 export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -16,16 +17,26 @@ export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): v
       total_events: z.number(),
       by_type: z.record(z.string(), z.number()),
       pending_actions: z.number(),
-      amounts: z.array(z.object({ currency: z.string().nullable(), type: z.string(), total: z.number() })),
+      amounts: z.array(
+        z.object({ currency: z.string().nullable(), type: z.string(), total: z.number(), unverified: z.number().describe('the part of total from unsigned events') }),
+      ),
+      unverified_events: z.number(),
+      unverified_pending_actions: z.number(),
+      warning: z.string().nullable().describe('set when some events or pending actions came unsigned'),
     },
     annotations: READ_ONLY,
     run: ({ hours }) => {
       const s = deps.queries.stripeSummary(hours);
       const types = Object.entries(s.by_type).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
-      const money = s.amounts.map((a) => `${a.type} ${a.total.toFixed(2)} ${(a.currency ?? '').toUpperCase()}`).join('; ');
+      const money = s.amounts
+        .map((a) => `${a.type} ${a.total.toFixed(2)} ${(a.currency ?? '').toUpperCase()}${a.unverified ? ` (${a.unverified.toFixed(2)} UNVERIFIED)` : ''}`)
+        .join('; ');
+      const warning = countWarning(s.unverified_events + s.unverified_pending_actions, 'of these events and pending actions');
+      const unsigned = s.unverified_events ? ` ${s.unverified_events} of them UNVERIFIED.` : '';
+      const pending = `${s.pending_actions} pending action(s)${s.unverified_pending_actions ? `, ${s.unverified_pending_actions} UNVERIFIED` : ''}.`;
       return {
-        structured: s,
-        text: `Stripe, last ${hours} h: ${s.total_events} event(s) (${types}). ${money ? `Amounts: ${money}. ` : ''}${s.pending_actions} pending action(s).`,
+        structured: { ...s, warning },
+        text: withWarning(warning, `Stripe, last ${hours} h: ${s.total_events} event(s) (${types}).${unsigned} ${money ? `Amounts: ${money}. ` : ''}${pending}`),
       };
     },
   });

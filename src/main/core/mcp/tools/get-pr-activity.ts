@@ -5,6 +5,7 @@ import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE } from '../present';
 import { hoursInput } from '../schemas';
+import { derivedWarning, unverifiedMark, withWarning } from '../unverified';
 
 const prEvent = z.object({
   number: z.number().nullable(),
@@ -13,6 +14,7 @@ const prEvent = z.object({
   state: z.string().nullable(),
   merged: z.boolean(),
   at: z.string(),
+  verified: z.boolean(),
 });
 
 export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): void {
@@ -21,13 +23,15 @@ export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): voi
     title: 'Pull request activity',
     description: 'Pull request events in a repository over the last hours, grouped by action (opened, closed, synchronize, ...), with the PRs still open.',
     input: { repo: z.string().min(3).max(200), hours: hoursInput },
-    output: { repo: z.string(), period_hours: z.number(), total_pr_events: z.number(), by_action: z.record(z.string(), z.array(prEvent)), open_prs: z.array(z.number()) },
+    output: { repo: z.string(), period_hours: z.number(), total_pr_events: z.number(), by_action: z.record(z.string(), z.array(prEvent)), open_prs: z.array(z.number()), warning: z.string().nullable().describe('set when some pull request events were unsigned') },
     annotations: READ_ONLY,
     run: ({ repo, hours }) => {
       const a = deps.queries.prActivity(repo, hours);
-      const lines = Object.entries(a.by_action).flatMap(([action, prs]) => prs.map((p) => `${action}: #${p.number} ${p.title ?? ''} by ${p.user ?? '?'}${p.merged ? ' (merged)' : ''}`));
+      const lines = Object.entries(a.by_action).flatMap(([action, prs]) => prs.map((p) => `${action}: #${p.number} ${p.title ?? ''} by ${p.user ?? '?'}${p.merged ? ' (merged)' : ''}${unverifiedMark(p)}`));
       const head = `${repo}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
-      return { structured: a, text: lines.length ? `${head}\n${DATA_NOTICE}\n<external-data kind="pull-requests">\n${lines.join('\n')}\n</external-data>` : head };
+      const warning = derivedWarning(Object.values(a.by_action).flat(), 'pull request event(s)');
+      const text = lines.length ? `${head}\n${DATA_NOTICE}\n<external-data kind="pull-requests">\n${lines.join('\n')}\n</external-data>` : head;
+      return { structured: { ...a, warning }, text: withWarning(warning, text) };
     },
   });
 }

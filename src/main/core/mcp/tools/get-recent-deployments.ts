@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentLine, deploymentSchema } from './deployment-schema';
+import { derivedWarning, withWarning } from '../unverified';
 
 export function registerGetRecentDeploymentsTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -11,11 +12,13 @@ export function registerGetRecentDeploymentsTool(server: McpServer, deps: McpDep
     title: 'Recent deployments',
     description: 'The newest deployment reports (Vercel deployment events and GitHub deployment_status), with state, environment, URL, commit and duration.',
     input: { project: z.string().min(1).max(200).optional(), limit: z.number().int().min(1).max(200).default(10) },
-    output: { deployments: z.array(deploymentSchema) },
+    output: { deployments: z.array(deploymentSchema), warning: z.string().nullable().describe('set when some deployment reports were unsigned') },
     annotations: READ_ONLY,
     run: ({ project, limit }) => {
       const deployments = deps.queries.recentDeployments(project ?? null, limit);
-      return { structured: { deployments }, text: deployments.length ? deployments.map(deploymentLine).join('\n') : 'No deployments recorded yet.' };
+      const warning = derivedWarning(deployments, 'deployment report(s)');
+      const text = deployments.length ? deployments.map(deploymentLine).join('\n') : 'No deployments recorded yet.';
+      return { structured: { deployments, warning }, text: withWarning(warning, text) };
     },
   });
 }

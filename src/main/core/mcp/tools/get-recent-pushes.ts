@@ -5,6 +5,7 @@ import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE } from '../present';
 import { pushSchema } from '../../../../shared/api';
+import { derivedWarning, unverifiedMark, withWarning } from '../unverified';
 
 export function registerGetRecentPushesTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -14,14 +15,16 @@ export function registerGetRecentPushesTool(server: McpServer, deps: McpDeps): v
     input: { repo: z.string().min(3).max(200).optional(), limit: z.number().int().min(1).max(200).default(10) },
     output: {
       pushes: z.array(pushSchema),
+      warning: z.string().nullable().describe('set when some pushes were unsigned'),
     },
     annotations: READ_ONLY,
     run: ({ repo, limit }) => {
       const pushes = deps.queries.recentPushes(repo ?? null, limit);
-      const lines = pushes.map((p) => `${p.at} ${p.repo}@${p.branch ?? '?'} ${p.head_sha?.slice(0, 7) ?? ''} by ${p.pusher ?? '?'} (${p.commit_count} commits): ${p.message ?? ''}`);
+      const lines = pushes.map((p) => `${p.at} ${p.repo}@${p.branch ?? '?'} ${p.head_sha?.slice(0, 7) ?? ''} by ${p.pusher ?? '?'} (${p.commit_count} commits)${unverifiedMark(p)}: ${p.message ?? ''}`);
+      const warning = derivedWarning(pushes, 'push(es)');
       return {
-        structured: { pushes },
-        text: pushes.length ? `${DATA_NOTICE}\n<external-data kind="pushes">\n${lines.join('\n')}\n</external-data>` : 'No pushes recorded yet.',
+        structured: { pushes, warning },
+        text: withWarning(warning, pushes.length ? `${DATA_NOTICE}\n<external-data kind="pushes">\n${lines.join('\n')}\n</external-data>` : 'No pushes recorded yet.'),
       };
     },
   });

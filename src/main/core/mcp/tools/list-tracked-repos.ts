@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE } from '../present';
+import { countWarning, UNVERIFIED_MARK, withWarning } from '../unverified';
 
 export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -13,16 +14,26 @@ export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): 
     input: {},
     output: {
       repos: z.array(
-        z.object({ repo: z.string(), events: z.number(), last_event_at: z.string().nullable(), pushes: z.number(), pull_request_events: z.number(), issue_events: z.number() }),
+        z.object({
+          repo: z.string(),
+          events: z.number(),
+          last_event_at: z.string().nullable(),
+          pushes: z.number(),
+          pull_request_events: z.number(),
+          issue_events: z.number(),
+          unverified_events: z.number().describe('events of this repo that came unsigned'),
+        }),
       ),
+      warning: z.string().nullable().describe('set when some repos are known only from unsigned events'),
     },
     annotations: READ_ONLY,
     run: () => {
       const repos = deps.queries.trackedRepos();
       const text = repos.length
-        ? `${DATA_NOTICE}\n<external-data kind="repos">\n${repos.map((r) => `${r.repo}: ${r.events} events, ${r.pushes} pushes, last ${r.last_event_at}`).join('\n')}\n</external-data>`
+        ? `${DATA_NOTICE}\n<external-data kind="repos">\n${repos.map((r) => `${r.repo}: ${r.events} events${r.unverified_events ? ` (${r.unverified_events} ${UNVERIFIED_MARK})` : ''}, ${r.pushes} pushes, last ${r.last_event_at}`).join('\n')}\n</external-data>`
         : 'No GitHub events yet. Add a webhook in GitHub → Settings → Webhooks pointing at the github URL that `tidings serve` prints.';
-      return { structured: { repos }, text };
+      const warning = countWarning(repos.reduce((n, r) => n + r.unverified_events, 0), 'GitHub event(s) behind these repos');
+      return { structured: { repos, warning }, text: withWarning(warning, text) };
     },
   });
 }
