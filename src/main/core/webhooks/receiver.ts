@@ -12,6 +12,7 @@ import { CommitterClosedError } from '../store/group-commit';
 import type { Secrets } from '../secrets';
 import type { Logger } from '../logger';
 import { redactedHeaders, storableHeaders } from '../logger';
+import { cleanEvent } from './clean-text';
 import { providerFor } from './providers';
 import type { RateLimiter } from './rate-limit';
 import { searchText } from './search-text';
@@ -228,7 +229,9 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       sendJson(res, direct.status, direct.body);
       return;
     }
-    const event = provider.normalize(delivery, payload);
+    // Control characters, invisible ones and unbounded lengths go here, before anything
+    // (search index, derived views, subscribers) sees the sender's text.
+    const event = cleanEvent(provider.normalize(delivery, payload));
     // Without a provider delivery id, the body's hash stands in: a byte-identical resend
     // is the same delivery.
     event.deliveryId ??= `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;

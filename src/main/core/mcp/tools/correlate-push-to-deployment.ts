@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { deploymentSchema } from './deployment-schema';
+import { deploymentSchema, deploymentsText } from './deployment-schema';
+import { shown } from '../present';
 
 export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -21,7 +22,10 @@ export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: M
     annotations: READ_ONLY,
     run: ({ commit_sha }) => {
       const c = deps.queries.correlate(commit_sha);
-      return { structured: c, text: c.verdict };
+      // The verdict names branches, repos, pushers, environments and URLs from payloads.
+      const found = c.push || c.deployments.length > 0;
+      const head = `Commit ${JSON.stringify(shown(commit_sha, 64))}: ${c.push ? 'push found' : 'no push seen'}, ${c.deployments.length} deployment(s).`;
+      return { structured: c, text: found ? deploymentsText(head, [shown(c.verdict, 1000)]) : `${head} No push or deployment seen for it.` };
     },
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { sourceStatsSchema } from '../../../../shared/events';
 
 export function registerGetEventSourcesTool(server: McpServer, deps: McpDeps): void {
@@ -16,7 +17,11 @@ export function registerGetEventSourcesTool(server: McpServer, deps: McpDeps): v
     run: () => {
       const sources = deps.store.sources();
       const text = sources.length
-        ? sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`).join('\n')
+        ? // A source name is whatever path an unsigned sender chose: outside text.
+          `${sources.length} source(s).\n${DATA_NOTICE}\n${dataBlock(
+            'sources',
+            sources.map((s) => `${shown(s.source, 64)}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`),
+          )}`
         : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
       return { structured: { sources }, text };
     },

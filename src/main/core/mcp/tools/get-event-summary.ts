@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { hoursInput } from '../schemas';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 
 export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -21,11 +22,14 @@ export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: ({ hours }) => {
       const s = deps.queries.stripeSummary(hours);
-      const types = Object.entries(s.by_type).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
-      const money = s.amounts.map((a) => `${a.type} ${a.total.toFixed(2)} ${(a.currency ?? '').toUpperCase()}`).join('; ');
+      // Event types and currencies are the sender's words: inside the block, not in our sentence.
+      const types = Object.entries(s.by_type).map(([t, n]) => `${shown(t)}: ${n}`).join(', ');
+      const money = s.amounts.map((a) => `${shown(a.type)} ${a.total.toFixed(2)} ${shown(a.currency, 10).toUpperCase()}`).join('; ');
+      const head = `Stripe, last ${hours} h: ${s.total_events} event(s), ${s.pending_actions} pending action(s).`;
+      if (!types) return { structured: s, text: head };
       return {
         structured: s,
-        text: `Stripe, last ${hours} h: ${s.total_events} event(s) (${types}). ${money ? `Amounts: ${money}. ` : ''}${s.pending_actions} pending action(s).`,
+        text: `${head}\n${DATA_NOTICE}\n${dataBlock('stripe-summary', [`by type: ${types}`, ...(money ? [`amounts: ${money}`] : [])])}`,
       };
     },
   });

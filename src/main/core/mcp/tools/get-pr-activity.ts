@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { hoursInput } from '../schemas';
 
 const prEvent = z.object({
@@ -25,9 +25,11 @@ export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): voi
     annotations: READ_ONLY,
     run: ({ repo, hours }) => {
       const a = deps.queries.prActivity(repo, hours);
-      const lines = Object.entries(a.by_action).flatMap(([action, prs]) => prs.map((p) => `${action}: #${p.number} ${p.title ?? ''} by ${p.user ?? '?'}${p.merged ? ' (merged)' : ''}`));
-      const head = `${repo}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
-      return { structured: a, text: lines.length ? `${head}\n${DATA_NOTICE}\n<external-data kind="pull-requests">\n${lines.join('\n')}\n</external-data>` : head };
+      const lines = Object.entries(a.by_action).flatMap(([action, prs]) =>
+        prs.map((p) => `${shown(action)}: #${p.number ?? '?'} ${shown(p.title)} by ${shown(p.user) || '?'}${p.merged ? ' (merged)' : ''}`),
+      );
+      const head = `${shown(repo)}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
+      return { structured: a, text: lines.length ? `${head}\n${DATA_NOTICE}\n${dataBlock('pull-requests', lines)}` : head };
     },
   });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 
 export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -20,7 +20,7 @@ export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): 
     run: () => {
       const repos = deps.queries.trackedRepos();
       const text = repos.length
-        ? `${DATA_NOTICE}\n<external-data kind="repos">\n${repos.map((r) => `${r.repo}: ${r.events} events, ${r.pushes} pushes, last ${r.last_event_at}`).join('\n')}\n</external-data>`
+        ? `${repos.length} repositories.\n${DATA_NOTICE}\n${dataBlock('repos', repos.map((r) => `${shown(r.repo)}: ${r.events} events, ${r.pushes} pushes, last ${r.last_event_at}`))}`
         : 'No GitHub events yet. Add a webhook in GitHub → Settings → Webhooks pointing at the github URL that `tidings serve` prints.';
       return { structured: { repos }, text };
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { hoursInput } from '../schemas';
 
 export function registerSummarizeCommitsTool(server: McpServer, deps: McpDeps): void {
@@ -24,9 +24,15 @@ export function registerSummarizeCommitsTool(server: McpServer, deps: McpDeps): 
     annotations: READ_ONLY,
     run: ({ repo, hours }) => {
       const s = deps.queries.summarizeCommits(repo, hours);
-      const head = `${repo}, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s) on ${s.branches.join(', ') || 'no branch'}; contributors: ${s.contributors.join(', ') || 'none'}.`;
-      const body = s.recent_messages.map((m) => `${m.sha} ${m.author ?? '?'}: ${m.message}`).join('\n');
-      return { structured: s, text: body ? `${head}\n${DATA_NOTICE}\n<external-data kind="commit-messages">\n${body}\n</external-data>` : head };
+      // Branch names, contributor names and messages are the senders' words: all inside the block.
+      const head = `${shown(repo)}, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s), ${s.branches.length} branch(es), ${s.contributors.length} contributor(s).`;
+      if (s.total_pushes === 0 && s.recent_messages.length === 0 && s.contributors.length === 0) return { structured: s, text: head };
+      const lines = [
+        `branches: ${s.branches.map((b) => shown(b)).join(', ') || 'none'}`,
+        `contributors: ${s.contributors.map((c) => shown(c)).join(', ') || 'none'}`,
+        ...s.recent_messages.map((m) => `${shown(m.sha)} ${shown(m.author) || '?'}: ${shown(m.message)}`),
+      ];
+      return { structured: s, text: `${head}\n${DATA_NOTICE}\n${dataBlock('commits', lines)}` };
     },
   });
 }
