@@ -18,12 +18,11 @@ export function registerGetDeploymentStatusTool(server: McpServer, deps: McpDeps
       const s = deps.queries.deploymentStatus(project);
       // States are the sender's words too, so the counts go inside the block.
       const counts = Object.entries(s.last_24h).map(([k, n]) => `${shown(k)}: ${n}`).join(', ') || 'none';
-      const name = JSON.stringify(shown(project, 200));
       return {
         structured: s,
         text: s.latest
-          ? deploymentsText(`Deployment status of ${name}:`, [`latest: ${deploymentLine(s.latest)}`, `last 24 h: ${counts}`])
-          : `No deployments recorded for ${name}.`,
+          ? deploymentsText('Deployment status:', [`latest: ${deploymentLine(s.latest)}`, `last 24 h: ${counts}`])
+          : 'No deployments recorded for that project.',
       };
     },
   });

@@ -28,7 +28,7 @@ export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): voi
       const lines = Object.entries(a.by_action).flatMap(([action, prs]) =>
         prs.map((p) => `${shown(action)}: #${p.number ?? '?'} ${shown(p.title)} by ${shown(p.user) || '?'}${p.merged ? ' (merged)' : ''}`),
       );
-      const head = `${shown(repo)}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
+      const head = `Pull requests, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
       return { structured: a, text: lines.length ? `${head}\n${DATA_NOTICE}\n${dataBlock('pull-requests', lines)}` : head };
     },
   });

@@ -17,11 +17,12 @@ export function registerGetRepoActivityTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: ({ repo, hours, event_type }) => {
       const a = deps.queries.repoActivity(repo, hours, event_type);
-      // Types are the sender's words: counted inside the block, not in our header.
+      // Types are the sender's words: counted inside the block, not in our header, which
+      // does not repeat the repo either (a name an assistant may have copied from a payload).
       const counts = Object.entries(a.events_by_type).map(([t, n]) => `${shown(t)}: ${n}`).join(', ') || 'none';
       return {
         structured: a,
-        text: eventListText(`${shown(repo)}, last ${hours} h (${a.total_events} events)`, a.recent_events, undefined, [`events by type: ${counts}`]),
+        text: eventListText(`Repository activity, last ${hours} h (${a.total_events} events)`, a.recent_events, undefined, [`events by type: ${counts}`]),
       };
     },
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { eventListText, shown, unverifiedWarning } from '../present';
+import { eventListText, unverifiedWarning } from '../present';
 import { eventList, limitInput } from '../schemas';
 
 export function registerSearchEventsTool(server: McpServer, deps: McpDeps): void {
@@ -16,7 +16,7 @@ export function registerSearchEventsTool(server: McpServer, deps: McpDeps): void
     annotations: READ_ONLY,
     run: ({ query, limit }) => {
       const events = deps.store.search(query, limit);
-      return { structured: { events, warning: unverifiedWarning(events) }, text: eventListText(`Search for ${JSON.stringify(shown(query, 100))}`, events) };
+      return { structured: { events, warning: unverifiedWarning(events) }, text: eventListText('Search results', events) };
     },
   });
 }

@@ -25,7 +25,7 @@ export function registerSummarizeCommitsTool(server: McpServer, deps: McpDeps): 
     run: ({ repo, hours }) => {
       const s = deps.queries.summarizeCommits(repo, hours);
       // Branch names, contributor names and messages are the senders' words: all inside the block.
-      const head = `${shown(repo)}, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s), ${s.branches.length} branch(es), ${s.contributors.length} contributor(s).`;
+      const head = `Commits, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s), ${s.branches.length} branch(es), ${s.contributors.length} contributor(s).`;
       if (s.total_pushes === 0 && s.recent_messages.length === 0 && s.contributors.length === 0) return { structured: s, text: head };
       const lines = [
         `branches: ${s.branches.map((b) => shown(b)).join(', ') || 'none'}`,
