@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { EventDetail, EventRecord, Rejection, SourceStats } from '../../../shared/events';
 import type { NormalizedEvent } from '../webhooks/types';
-import { cleanEvent, cleanFields, flatText, MAX_DELIVERY_ID, MAX_SUBJECT, MAX_SUMMARY, MAX_TYPE } from '../webhooks/clean-text';
+import { cleanEvent, cleanFieldsJson, flatText, MAX_DELIVERY_ID, MAX_SUBJECT, MAX_SUMMARY, MAX_TYPE } from '../webhooks/clean-text';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../webhooks/util';
 import { createDerivedWriter } from './derived-writer';
 
@@ -94,7 +94,7 @@ export function toRecord(row: EventRow): EventRecord {
       summary: flatText(row.summary, MAX_SUMMARY),
       verified: row.verified === 1,
       delivery_id: flatText(row.delivery_id, MAX_DELIVERY_ID),
-      fields: cleanFields(JSON.parse(row.fields) as Record<string, unknown>),
+      fields: cleanFieldsJson(row.fields),
     };
   } catch (err) {
     return unreadableRecord(row, err);

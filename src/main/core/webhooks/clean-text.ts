@@ -76,6 +76,23 @@ export function cleanDeliveryId(id: string): string {
   return `sha256:${createHash('sha256').update(id).digest('hex')}`;
 }
 
+// What cleanFields could change, seen in the JSON text of fields: an escape (\n, \u0000,
+// \"), a raw control, format or separator character, a lone surrogate, whitespace other
+// than single spaces, a space at a string's edge, or a run long enough to be clipped.
+const FIELDS_JSON_NEEDS_WORK = new RegExp(
+  `\\\\|[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\uD800-\\uDFFF]|[^\\S ]| {2}|" | "|[^"]{${MAX_FIELD + 1}}`,
+  'u',
+);
+
+/**
+ * cleanFields for fields read back as JSON text, skipping the walk (and its copies) when the
+ * text shows there is nothing to clean, as for everything stored since ingest cleans.
+ */
+export function cleanFieldsJson(json: string): Record<string, unknown> {
+  const fields = JSON.parse(json) as Record<string, unknown>;
+  return FIELDS_JSON_NEEDS_WORK.test(json) ? cleanFields(fields) : fields;
+}
+
 /** The sender-chosen text of a normalized event, made safe to show. Idempotent. */
 export function cleanEvent(e: NormalizedEvent): NormalizedEvent {
   const subject = e.subject === null ? null : flatText(e.subject, MAX_SUBJECT);

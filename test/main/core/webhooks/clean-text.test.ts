@@ -1,7 +1,7 @@
 // Cleaning sender text: table tests of what flatText keeps, drops and collapses, and of
 // cleanEvent on a normalized event.
 import { describe, expect, it } from 'vitest';
-import { cleanDeliveryId, cleanEvent, cleanFields, clipText, flatText, MAX_FIELD } from '../../../../src/main/core/webhooks/clean-text';
+import { cleanDeliveryId, cleanEvent, cleanFields, cleanFieldsJson, clipText, flatText, MAX_FIELD } from '../../../../src/main/core/webhooks/clean-text';
 
 describe('flatText', () => {
   it.each([
@@ -66,5 +66,19 @@ describe('cleanFields and cleanEvent', () => {
     expect(cleanDeliveryId(long)).toBe(cleanDeliveryId(long));
     expect(cleanDeliveryId('a\nb')).not.toBe(cleanDeliveryId('a b'));
     expect(cleanDeliveryId(cleanDeliveryId(long))).toBe(cleanDeliveryId(long));
+  });
+});
+
+describe('cleanFieldsJson', () => {
+  it.each([
+    ['clean fields as they are', { title: 'Fix it', n: 1, list: [{ a: 'b c' }] }],
+    ['a line break', { title: 'a\nb' }],
+    ['a bidi override', { title: 'a\u202Eb' }],
+    ['a quote and a backslash', { title: 'say "hi" \\ bye' }],
+    ['a space at the edge', { title: ' a' }],
+    ['a long string', { title: 'z'.repeat(2000) }],
+    ['a key with a break', { 'k\ney': 1 }],
+  ])('reads %s exactly as cleanFields would', (_name, fields) => {
+    expect(cleanFieldsJson(JSON.stringify(fields))).toEqual(cleanFields(fields));
   });
 });
