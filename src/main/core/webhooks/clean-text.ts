@@ -93,10 +93,15 @@ export function cleanFieldsJson(json: string): Record<string, unknown> {
   return FIELDS_JSON_NEEDS_WORK.test(json) ? cleanFields(fields) : fields;
 }
 
+// Events this module made, so that the later layers that clean again for safety (the
+// store's append, the record subscribers get) do not walk the same fields twice.
+const cleaned = new WeakSet<NormalizedEvent>();
+
 /** The sender-chosen text of a normalized event, made safe to show. Idempotent. */
 export function cleanEvent(e: NormalizedEvent): NormalizedEvent {
+  if (cleaned.has(e)) return e;
   const subject = e.subject === null ? null : flatText(e.subject, MAX_SUBJECT);
-  return {
+  const out: NormalizedEvent = {
     ...e,
     deliveryId: e.deliveryId === null ? null : cleanDeliveryId(e.deliveryId),
     type: flatText(e.type, MAX_TYPE) || 'unknown',
@@ -104,4 +109,6 @@ export function cleanEvent(e: NormalizedEvent): NormalizedEvent {
     summary: flatText(e.summary, MAX_SUMMARY),
     fields: cleanFields(e.fields),
   };
+  cleaned.add(out);
+  return out;
 }

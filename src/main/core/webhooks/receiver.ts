@@ -229,12 +229,13 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       sendJson(res, direct.status, direct.body);
       return;
     }
-    // Control characters, invisible ones and unbounded lengths go here, before anything
-    // (search index, derived views, subscribers) sees the sender's text.
-    const event = cleanEvent(provider.normalize(delivery, payload));
+    const normalized = provider.normalize(delivery, payload);
     // Without a provider delivery id, the body's hash stands in: a byte-identical resend
     // is the same delivery.
-    event.deliveryId ??= `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
+    normalized.deliveryId ??= `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
+    // Control characters, invisible ones and unbounded lengths go here, before anything
+    // (search index, derived views, subscribers) sees the sender's text.
+    const event = cleanEvent(normalized);
     const item: IngestItem = {
       source,
       provider: provider.kind,
