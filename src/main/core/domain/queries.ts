@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { EventRecord } from '../../../shared/events';
 import { toRecord } from '../store/event-store';
+import { flatText, MAX_SUBJECT, MAX_TYPE } from '../webhooks/clean-text';
 import type { ActionStatus } from './stripe-actions';
 import type { DeploymentRow as DerivedDeployment } from './deployments';
 
@@ -231,8 +232,16 @@ export function shaRange(input: string): { prefix: string; lo: string; hi: strin
 }
 
 function countsOf(rows: { key: string | null; n: number }[]): Record<string, number> {
+  // Keys are types and states from payloads: rows stored before ingest cleaned them may be
+  // megabytes long or hold line breaks, so they are cleaned here too (keys that clean to
+  // the same text add up).
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = r.key === null ? 'unknown' : flatText(r.key, MAX_TYPE) || 'unknown';
+    counts.set(key, (counts.get(key) ?? 0) + r.n);
+  }
   // fromEntries defines own properties, so a key like "__proto__" cannot reach the prototype.
-  return Object.fromEntries(rows.map((r) => [r.key ?? 'unknown', r.n]));
+  return Object.fromEntries(counts);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -310,7 +319,8 @@ function githubQueries(db: Database.Database, now: () => number) {
 
   return {
     trackedRepos(): TrackedRepo[] {
-      return tracked.all().map(({ last, ...r }) => ({ ...r, last_event_at: last ? iso(last) : null }));
+      // Names are event subjects; cleaned for rows stored before ingest cleaned them.
+      return tracked.all().map(({ last, ...r }) => ({ ...r, repo: flatText(r.repo, MAX_SUBJECT), last_event_at: last ? iso(last) : null }));
     },
 
     repoActivity(repo: string, hours: number, eventType?: string | null): RepoActivity {
@@ -442,7 +452,7 @@ function stripeQueries(db: Database.Database, now: () => number) {
         pending_actions: pending.get()!.n,
         // Amounts are decimals in major units; rounding to 3 places (the most any currency
         // uses) hides binary floating-point noise such as 0.30000000000000004.
-        amounts: amounts.all(from).map((a) => ({ ...a, total: Math.round(a.total * 1000) / 1000 })),
+        amounts: amounts.all(from).map((a) => ({ ...a, type: flatText(a.type, MAX_TYPE), total: Math.round(a.total * 1000) / 1000 })),
       };
     },
   };

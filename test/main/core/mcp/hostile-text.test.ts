@@ -235,12 +235,13 @@ describe('rows stored before ingest cleaned text', () => {
       const insert = db.prepare(`INSERT INTO events (source, type, delivery_id, received_at, occurred_at, subject, summary, verified,
         fields, content_type, headers, body, body_bytes) VALUES (?, ?, ?, ?, NULL, ?, ?, 0, ?, 'application/json', '{}', ?, ?)`);
       const body = Buffer.from('{"a":1}');
-      const row = (type: string, subject: string | null, summary: string, fields: unknown) =>
-        Number(insert.run('old', type, crypto.randomUUID(), now, subject, summary, JSON.stringify(fields), compress(body), body.length).lastInsertRowid);
+      const row = (type: string, subject: string | null, summary: string, fields: unknown, source = 'old') =>
+        Number(insert.run(source, type, crypto.randomUUID(), now, subject, summary, JSON.stringify(fields), compress(body), body.length).lastInsertRowid);
       ids = {
         hostile: row(hostile('oldtype'), hostile('oldsubject'), hostile('oldsummary'), { title: hostile('oldfield') }),
         huge: row('t'.repeat(2 * 1024 * 1024), 's'.repeat(2 * 1024 * 1024), 'a huge type', {}),
       };
+      row(`${hostile('oldstripetype')}${'t'.repeat(2 * 1024 * 1024)}`, null, 'an old Stripe event', {}, 'stripe');
       db.prepare(`INSERT INTO gh_pull_requests (event_id, repo, number, action, title, user, state, merged, head_sha, at)
         VALUES (?, 'old/repo', 7, 'opened', ?, ?, 'open', 0, NULL, ?)`).run(ids.hostile, hostile('oldtitle'), hostile('olduser'), now);
       db.prepare(`INSERT INTO gh_pushes (event_id, repo, branch, ref, head_sha, pusher, commit_count, forced, at)
@@ -277,6 +278,14 @@ describe('rows stored before ingest cleaned text', () => {
     expectShows(deployments.text, ['oldurl', 'oldstate', 'oldenv'], 'get_deployment_status (old rows)');
     const c = await call('correlate_push_to_deployment', { commit_sha: 'abc1234' });
     expectContained(c.text, OUTSIDE, 'correlate_push_to_deployment (old rows)');
+  });
+
+  it('a 2 MB Stripe type is clipped in the summary counts too', async () => {
+    const result = (await client.callTool({ name: 'get_event_summary', arguments: { hours: 1 } })) as CallToolResult;
+    expect(JSON.stringify(result).length).toBeLessThan(64 * 1024);
+    const byType = (result.structuredContent as { by_type: Record<string, number> }).by_type;
+    expect(Object.keys(byType).every((t) => t.length <= 200 && !/[\r\n]/.test(t))).toBe(true);
+    expectContained((result.content[0] as { text: string }).text, OUTSIDE, 'get_event_summary (old rows)');
   });
 
   it('a 2 MB type and subject are clipped, so five recent events stay small', async () => {
