@@ -31,6 +31,8 @@ export const eventDetailSchema = eventRecordSchema.extend({
   body: z.string(),
   /** The parsed payload when the body is JSON or a form, else null. */
   payload: z.unknown(),
+  /** Set when the body or payload cannot be shown as usual, saying why. */
+  problem: z.string().optional(),
 });
 export type EventDetail = z.infer<typeof eventDetailSchema>;
 

@@ -59,7 +59,15 @@ export function createApiRouter(deps: ApiDeps): express.Router {
       const id = parse(intParam('id'), req.params.id, 'event id');
       const event = deps.store.get(id);
       if (!event) throw new ApiError(404, `there is no event ${id} (it may have been pruned by retention)`);
-      res.json(event);
+      // One event that cannot be serialized must not be a 500 that stops whoever follows the
+      // events: it comes back with its id and the reason, without the payload.
+      let text: string;
+      try {
+        text = JSON.stringify(event);
+      } catch (err) {
+        text = JSON.stringify({ ...event, payload: null, problem: `the payload could not be shown: ${(err as Error).message}` });
+      }
+      res.type('application/json').send(text);
     }),
   );
 

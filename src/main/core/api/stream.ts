@@ -27,6 +27,15 @@ const filterSchema = z
   .object({ source: sourceParam.optional(), type: z.string().max(200).optional(), after: intParam('after').optional() })
   .strict();
 
+/** An event as one SSE data line; one that cannot be serialized still sends its id. */
+function serialize(e: EventRecord): string {
+  try {
+    return JSON.stringify(e);
+  } catch (err) {
+    return JSON.stringify({ ...e, fields: {}, summary: `event ${e.id} could not be shown: ${(err as Error).message}` });
+  }
+}
+
 function open(req: Request, res: Response, deps: StreamDeps, start: { afterId: number } | { since: number }, filter: { source?: string | undefined; type?: string | undefined }) {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -43,7 +52,7 @@ function open(req: Request, res: Response, deps: StreamDeps, start: { afterId: n
     if (closed || e.id <= lastSent) return;
     lastSent = e.id;
     if (!matches(e)) return;
-    res.write(`id: ${e.id}\nevent: ${STREAM_EVENT}\ndata: ${JSON.stringify(e)}\n\n`);
+    res.write(`id: ${e.id}\nevent: ${STREAM_EVENT}\ndata: ${serialize(e)}\n\n`);
     // A client that stopped reading is cut off, not buffered for: it reconnects with Last-Event-ID.
     if (res.writableLength > MAX_BUFFERED) stop(true);
   };

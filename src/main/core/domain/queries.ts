@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { EventRecord } from '../../../shared/events';
 import { toRecord } from '../store/event-store';
+import { flatText, MAX_SUBJECT, MAX_TYPE } from '../webhooks/clean-text';
 import type { ActionStatus } from './stripe-actions';
 import type { DeploymentRow as DerivedDeployment } from './deployments';
 
@@ -248,8 +249,16 @@ export function shaRange(input: string): { prefix: string; lo: string; hi: strin
 }
 
 function countsOf(rows: { key: string | null; n: number }[]): Record<string, number> {
+  // Keys are types and states from payloads: rows stored before ingest cleaned them may be
+  // megabytes long or hold line breaks, so they are cleaned here too (keys that clean to
+  // the same text add up).
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = r.key === null ? 'unknown' : flatText(r.key, MAX_TYPE) || 'unknown';
+    counts.set(key, (counts.get(key) ?? 0) + r.n);
+  }
   // fromEntries defines own properties, so a key like "__proto__" cannot reach the prototype.
-  return Object.fromEntries(rows.map((r) => [r.key ?? 'unknown', r.n]));
+  return Object.fromEntries(counts);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,7 +340,8 @@ function githubQueries(db: Database.Database, now: () => number) {
 
   return {
     trackedRepos(): TrackedRepo[] {
-      return tracked.all().map(({ last, ...r }) => ({ ...r, last_event_at: last ? iso(last) : null }));
+      // Names are event subjects; cleaned for rows stored before ingest cleaned them.
+      return tracked.all().map(({ last, ...r }) => ({ ...r, repo: flatText(r.repo, MAX_SUBJECT), last_event_at: last ? iso(last) : null }));
     },
 
     repoActivity(repo: string, hours: number, eventType?: string | null): RepoActivity {
@@ -475,7 +485,7 @@ function stripeQueries(db: Database.Database, now: () => number) {
         total_events: counts.reduce((sum, r) => sum + r.n, 0),
         by_type: countsOf(counts),
         pending_actions: queue.n,
-        amounts: amounts.all(from).map((a) => ({ ...a, total: round(a.total), unverified: round(a.unverified) })),
+        amounts: amounts.all(from).map((a) => ({ ...a, type: flatText(a.type, MAX_TYPE), total: round(a.total), unverified: round(a.unverified) })),
         unverified_events: counts.reduce((sum, r) => sum + r.u, 0),
         unverified_pending_actions: queue.u,
       };

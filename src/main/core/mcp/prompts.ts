@@ -1,8 +1,11 @@
 // Prompts: ready-made requests a person can pick in their client. They point the model at
-// the tools and remind it that event text is data.
+// the tools and remind it that event text is data. Their arguments (a repo, a project) are
+// often copied from event text, so they are flattened, bounded, defanged and quoted like it.
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { DATA_NOTICE } from './present';
+import { DATA_NOTICE, shown } from './present';
+
+const quoted = (value: string) => JSON.stringify(shown(value, 200));
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${text}\n\n${DATA_NOTICE}` } }] });
 
@@ -16,7 +19,7 @@ export function registerPrompts(server: McpServer): void {
     },
     ({ repo, hours }) => {
       const h = Number(hours ?? 24) > 0 ? Number(hours ?? 24) : 24;
-      const scope = repo ? `the repository ${repo}` : 'every repository from list_tracked_repos';
+      const scope = repo ? `the repository ${quoted(repo)}` : 'every repository from list_tracked_repos';
       return user(
         `Summarize what happened in ${scope} over the last ${h} hours. Use get_repo_activity, summarize_commits and get_pr_activity. Group by theme (features, fixes, reviews), name contributors, and call out anything unusual, failed or unverified.`,
       );
@@ -37,7 +40,7 @@ export function registerPrompts(server: McpServer): void {
     { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: { project: z.string() } },
     ({ project }) =>
       user(
-        `Report on deployments of ${project}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,
+        `Report on deployments of ${quoted(project)}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,
       ),
   );
 }

@@ -1,10 +1,10 @@
 // How the derived views (Stripe actions, deployments, pushes, commits, pull requests) say
 // that a row came from an unsigned delivery. Their rows are not events, so the event list's
-// fenced labels do not cover them: each row carries its own mark, and the result a warning.
+// block labels do not cover them: each row carries its own mark, and the result a warning.
 
 export const UNVERIFIED_MARK = '[UNVERIFIED]';
 
-/** ' [UNVERIFIED]' for a row from an unsigned delivery, '' otherwise: appended to its line. */
+/** ' [UNVERIFIED]' for a row from an unsigned delivery, '' otherwise: put after the row's id or time, before any sender text. */
 export function unverifiedMark(row: { verified: boolean }): string {
   return row.verified ? '' : ` ${UNVERIFIED_MARK}`;
 }

@@ -6,6 +6,8 @@ import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { EventDetail, EventRecord, Rejection, SourceStats } from '../../../shared/events';
 import type { NormalizedEvent } from '../webhooks/types';
+import { cleanEvent, cleanFieldsJson, flatText, MAX_DELIVERY_ID, MAX_SUBJECT, MAX_SUMMARY, MAX_TYPE } from '../webhooks/clean-text';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../webhooks/util';
 import { createDerivedWriter } from './derived-writer';
 import { storableHeaders } from '../credential-headers';
 
@@ -76,18 +78,44 @@ const ID_ORDER_MARGIN = 2048;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * A stored row as clients see it. Its sender-chosen text is cleaned again here, because
+ * rows stored before cleaning at ingest existed may hold newlines, bidi overrides or a
+ * type megabytes long. It never throws: a row that cannot be read still comes back with
+ * its id (the cursor) and a summary that says so, so a follower can always move past it.
+ */
 export function toRecord(row: EventRow): EventRecord {
+  try {
+    return {
+      id: row.id,
+      source: row.source,
+      type: flatText(row.type, MAX_TYPE) || 'unknown',
+      received_at: new Date(row.received_at).toISOString(),
+      occurred_at: iso(row.occurred_at),
+      subject: row.subject === null ? null : flatText(row.subject, MAX_SUBJECT) || null,
+      summary: flatText(row.summary, MAX_SUMMARY),
+      verified: row.verified === 1,
+      delivery_id: flatText(row.delivery_id, MAX_DELIVERY_ID),
+      fields: cleanFieldsJson(row.fields),
+    };
+  } catch (err) {
+    return unreadableRecord(row, err);
+  }
+}
+
+function unreadableRecord(row: EventRow, err: unknown): EventRecord {
+  const time = (ms: unknown) => (typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : new Date(0).toISOString());
   return {
     id: row.id,
-    source: row.source,
-    type: row.type,
-    received_at: new Date(row.received_at).toISOString(),
-    occurred_at: iso(row.occurred_at),
-    subject: row.subject,
-    summary: row.summary,
+    source: typeof row.source === 'string' ? flatText(row.source, 64) : 'unknown',
+    type: 'unreadable',
+    received_at: time(row.received_at),
+    occurred_at: null,
+    subject: null,
+    summary: `event ${row.id} could not be read (${flatText(err instanceof Error ? err.message : String(err), 120)}); skip it and go on from its id`,
     verified: row.verified === 1,
-    delivery_id: row.delivery_id,
-    fields: JSON.parse(row.fields) as Record<string, unknown>,
+    delivery_id: typeof row.delivery_id === 'string' ? flatText(row.delivery_id, MAX_DELIVERY_ID) : '',
+    fields: {},
   };
 }
 
@@ -99,7 +127,7 @@ const BROTLI_FAST = {
 
 /** The record subscribers see for a newly stored item. */
 export function recordOf(item: IngestItem, id: number): EventRecord {
-  const e = item.event;
+  const e = cleanEvent(item.event);
   return {
     id,
     source: item.source,
@@ -124,16 +152,23 @@ export function decompress(data: Buffer): Buffer {
   return zlib.brotliDecompressSync(data);
 }
 
-function parsePayload(contentType: string, body: Buffer): unknown {
+/**
+ * The parsed payload, or why there is none. Rows stored before ingest refused deep bodies
+ * are not parsed: such a payload would break every JSON.stringify that shows it, so
+ * clients get the body as text instead, with the reason.
+ */
+function parsePayload(contentType: string, body: Buffer): { payload: unknown; problem: string | null } {
   const text = body.toString('utf8');
+  const tooDeep = { payload: null, problem: `the payload nests more than ${MAX_JSON_DEPTH} levels deep, so it is shown only as text` };
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
       const form = Object.fromEntries(new URLSearchParams(text));
-      return typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+      if (typeof form.payload !== 'string') return { payload: form, problem: null };
+      return nestedDeeperThan(form.payload) ? tooDeep : { payload: JSON.parse(form.payload), problem: null };
     }
-    return JSON.parse(text);
+    return nestedDeeperThan(body) ? tooDeep : { payload: JSON.parse(text), problem: null };
   } catch {
-    return null;
+    return { payload: null, problem: null };
   }
 }
 
@@ -239,7 +274,8 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
   }
 
   function appendOne(item: IngestItem): AppendResult {
-    const e = item.event;
+    // Every way in (webhooks, publish_event, imports, catch-up) is cleaned here as well.
+    const e = cleanEvent(item.event);
     const row = {
       source: item.source,
       type: e.type,
@@ -302,19 +338,39 @@ export function createEventStore(db: Database.Database, hooks: EventStoreHooks =
       return (stmt.all(...params) as EventRow[]).map(toRecord);
     },
 
+    /**
+     * One event with its body. Never throws for a row that exists: a body that cannot be
+     * read (damaged on disk, say) comes back empty with `problem` saying why, so the
+     * event's id can still be handed out as a cursor.
+     */
     get(id: number): EventDetail | null {
       const row = getById.get(id);
       if (!row) return null;
-      const body = decompress(row.body);
-      return {
-        ...toRecord(row),
-        content_type: row.content_type,
-        body_bytes: row.body_bytes,
-        // Filtered again on the way out: rows stored before credentials were dropped at ingest.
-        headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
-        body: body.toString('utf8'),
-        payload: parsePayload(row.content_type, body),
-      };
+      const record = toRecord(row);
+      try {
+        const body = decompress(row.body);
+        const { payload, problem } = parsePayload(row.content_type, body);
+        return {
+          ...record,
+          content_type: row.content_type,
+          body_bytes: row.body_bytes,
+          // Filtered again on the way out: rows stored before credentials were dropped at ingest.
+          headers: storableHeaders(JSON.parse(row.headers) as Record<string, string>),
+          body: body.toString('utf8'),
+          payload,
+          ...(problem ? { problem } : {}),
+        };
+      } catch (err) {
+        return {
+          ...record,
+          content_type: typeof row.content_type === 'string' ? row.content_type : 'application/octet-stream',
+          body_bytes: typeof row.body_bytes === 'number' ? row.body_bytes : 0,
+          headers: {},
+          body: '',
+          payload: null,
+          problem: `the stored body could not be read (${flatText(err instanceof Error ? err.message : String(err), 120)})`,
+        };
+      }
     },
 
     /** The raw bytes and headers as received, for forwarding and resending. */

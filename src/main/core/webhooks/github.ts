@@ -136,7 +136,9 @@ function pushFields(p: unknown): Json {
     created: bool(at(p, 'created')),
     deleted: bool(at(p, 'deleted')),
     compare: text(at(p, 'compare')),
-    commit_messages: commits.slice(0, 5).map((c) => clip(text(at(c, 'message')) ?? '', 100)),
+    // First lines: every field is flattened to one line when stored (see clean-text), and
+    // a message's body run into its title reads as one long title.
+    commit_messages: commits.slice(0, 5).map((c) => clip(firstLine(text(at(c, 'message'))) ?? '', 100)),
     commits: commits.slice(0, 20).map(commitFields),
   };
 }
@@ -144,7 +146,7 @@ function pushFields(p: unknown): Json {
 function commitFields(c: unknown): Json {
   return {
     sha: text(at(c, 'id')),
-    message: clip(text(at(c, 'message')), 200),
+    message: clip(firstLine(text(at(c, 'message'))), 200),
     author: firstText(at(c, 'author', 'name'), at(c, 'author', 'username')),
     timestamp: text(at(c, 'timestamp')),
     url: text(at(c, 'url')),

@@ -12,6 +12,7 @@ import { CommitterClosedError } from '../store/group-commit';
 import type { Secrets } from '../secrets';
 import type { Logger } from '../logger';
 import { maskedHeaders, storableHeaders } from '../credential-headers';
+import { cleanEvent } from './clean-text';
 import { providerFor } from './providers';
 import type { IngestLimiter } from './rate-limit';
 import type { SourceGate } from './source-gate';
@@ -256,10 +257,13 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
       sendJson(res, direct.status, direct.body);
       return false;
     }
-    const event = provider.normalize(delivery, payload);
+    const normalized = provider.normalize(delivery, payload);
     // Without a provider delivery id, the body's hash stands in: a byte-identical resend
     // is the same delivery.
-    event.deliveryId ??= `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
+    normalized.deliveryId ??= `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
+    // Control characters, invisible ones and unbounded lengths go here, before anything
+    // (search index, derived views, subscribers) sees the sender's text.
+    const event = cleanEvent(normalized);
     const item: IngestItem = {
       source,
       provider: provider.kind,

@@ -1,6 +1,7 @@
 // Shared plumbing for the provider modules: decoding bodies with errors a person can act
 // on, reading untrusted payloads without throwing, the checks every signature scheme
 // repeats (headers, timestamps, re-serialized bodies), and one-line summaries.
+import { flatText } from './clean-text';
 import { PayloadError } from './types';
 import type { IncomingDelivery, VerifyResult } from './types';
 
@@ -66,12 +67,12 @@ export function clip(s: string | null, max: number): string | null {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-/** One line for a person: whitespace and control characters collapse, long text gets "…". */
+/**
+ * One line for a person: whitespace and control characters collapse, invisible format
+ * characters (bidi overrides, zero-width spaces) go, long text gets "…" (see clean-text).
+ */
 export function oneLine(value: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  return (clip(flat, max - 1) ?? '').trimEnd() + '…';
+  return flatText(value, max);
 }
 
 export function firstLine(value: string | null): string | null {
@@ -99,10 +100,45 @@ export function toMs(v: unknown): number | null {
 // ---------------------------------------------------------------------------------------
 // Decoding bodies.
 
+/**
+ * How deeply objects and arrays may nest in a body. Real payloads nest about ten levels
+ * (GitHub's deepest are under 15); a body nested 100,000 levels parses, but then every
+ * recursive walk over it (JSON.stringify included) overflows the stack, so the event
+ * could be stored but never shown.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `limit`. One pass over the bytes
+ * with a counter, no recursion and no parse, so it is safe on any input: brackets inside
+ * strings do not count, and malformed JSON is left for JSON.parse to describe.
+ */
+export function nestedDeeperThan(body: Buffer | string, limit = MAX_JSON_DEPTH): boolean {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (inString) {
+      if (b === 0x5c) i++; // a backslash escapes the next byte, \" included
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (b === 0x7d || b === 0x5d) depth--;
+  }
+  return false;
+}
+
 export function parseJson(body: Buffer | string, what = 'body'): unknown {
   // A BOM is legal in a UTF-8 file but not in JSON.parse; editors and some SDKs add one.
   const source = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
   if (source.trim() === '') throw new PayloadError(`${what} is empty; expected JSON`);
+  if (nestedDeeperThan(source)) {
+    throw new PayloadError(
+      `${what} nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; Tidings refuses such bodies because they cannot be shown safely. Send a flatter payload`,
+    );
+  }
   try {
     return JSON.parse(source);
   } catch (err) {
@@ -296,7 +332,8 @@ const DIAGNOSE_LIMIT = 1024 * 1024;
 
 /** The body as a JSON library would re-encode it, when that differs from what arrived. */
 export function reserializedBodies(body: Buffer): Buffer[] {
-  if (body.length > DIAGNOSE_LIMIT) return [];
+  // Too deep for JSON.stringify's recursion: such a body is refused as unreadable anyway.
+  if (body.length > DIAGNOSE_LIMIT || nestedDeeperThan(body)) return [];
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));

@@ -34,7 +34,8 @@ describe('get_event_sources', () => {
     expect(data.sources.map((s) => s.source)).toContain(`name-${NAMES - 1}`);
     expect(data).toMatchObject({ total: NAMES, omitted: 10 });
     const text = (result.content[0] as { text: string }).text;
-    expect(text.split('\n')).toHaveLength(MAX_SOURCES_LISTED + 1);
+    expect(text.split('\n').filter((l) => /^name-\d+: /.test(l))).toHaveLength(MAX_SOURCES_LISTED);
+    expect(text.split('\n')[0]).toBe(`${MAX_SOURCES_LISTED} source(s) of ${NAMES}.`);
     expect(text).toMatch(/… and 10 more source\(s\) heard from less recently, not listed\.$/);
   });
 

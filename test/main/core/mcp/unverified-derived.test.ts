@@ -105,7 +105,8 @@ describe('derived views over MCP', () => {
     expect(text.split('\n')[0]).toBe(data.warning);
     const forgedLine = text.split('\n').find((l) => l.includes('ceo@victim-corp.example'))!;
     const realLine = text.split('\n').find((l) => l.includes('ada@example.com'))!;
-    expect(forgedLine).toMatch(/\[UNVERIFIED\]$/);
+    // The mark comes after the id, before any of the sender's text.
+    expect(forgedLine).toMatch(/^#\d+ \[UNVERIFIED\] /);
     expect(realLine).not.toContain('UNVERIFIED');
   });
 
@@ -122,7 +123,7 @@ describe('derived views over MCP', () => {
     const byId = Object.fromEntries(recent.data.deployments.map((d: any) => [d.deployment_id, d.verified]));
     expect(byId).toEqual({ dpl_forged: false, dpl_real: true });
     expect(recent.data.warning).toMatch(/^WARNING: 1 deployment report\(s\)/);
-    expect(recent.text.split('\n').find((l) => l.includes('evil.example'))).toMatch(/\[UNVERIFIED\]$/);
+    expect(recent.text.split('\n').find((l) => l.includes('evil.example'))).toMatch(/^\S+ \[UNVERIFIED\] prod-site /);
     expect(recent.text.split('\n').find((l) => l.includes('prod-site.vercel.app'))).not.toContain('UNVERIFIED');
 
     // The newest report of prod-site is the signed one: no warning.
@@ -138,7 +139,7 @@ describe('derived views over MCP', () => {
       ['ada', true],
       ['mallory', false],
     ]);
-    expect(pushes.text).toMatch(/mallory \(1 commits\) \[UNVERIFIED\]: Forged/);
+    expect(pushes.text).toMatch(/^\S+ \[UNVERIFIED\] octo\/app@\S+ f0f0f0f by mallory \(1 commits\): Forged$/m);
     expect(pushes.data.warning).toMatch(/1 push\(es\)/);
 
     const commits = await call('summarize_commits', { repo: 'octo/app' });

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { deploymentSchema } from './deployment-schema';
+import { deploymentSchema, deploymentsText } from './deployment-schema';
 import { correlatedCommitSchema, correlatedPushSchema } from '../../../../shared/api';
+import { shown } from '../present';
 import { derivedWarning, withWarning } from '../unverified';
 
 export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: McpDeps): void {
@@ -26,7 +27,11 @@ export function registerCorrelatePushToDeploymentTool(server: McpServer, deps: M
       const c = deps.queries.correlate(commit_sha);
       const rows = [...(c.push ? [c.push] : []), ...(c.commit ? [c.commit] : []), ...c.deployments];
       const warning = derivedWarning(rows, 'of the push, commit and deployment records');
-      return { structured: { ...c, warning }, text: withWarning(warning, c.verdict) };
+      // The verdict names branches, repos, pushers, environments and URLs from payloads.
+      const found = c.push || c.deployments.length > 0;
+      const head = `Commit ${JSON.stringify(shown(commit_sha, 64))}: ${c.push ? 'push found' : 'no push seen'}, ${c.deployments.length} deployment(s).`;
+      const text = found ? deploymentsText(head, [shown(c.verdict, 1000)]) : `${head} No push or deployment seen for it.`;
+      return { structured: { ...c, warning }, text: withWarning(warning, text) };
     },
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 
 const row = z.object({ count: z.number(), last_at: z.string().nullable() });
 
@@ -16,11 +17,13 @@ export function registerGetChannelStatsTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: () => {
       const s = deps.queries.channelStats();
+      // Channel and source names are chosen by whoever sends or publishes: outside text.
       const lines = [
-        ...s.channels.map((c) => `channel ${c.channel}: ${c.count}, last ${c.last_at}`),
-        ...s.sources.map((c) => `source ${c.source}: ${c.count}, last ${c.last_at}`),
+        ...s.channels.map((c) => `channel ${shown(c.channel) || '(none)'}: ${c.count}, last ${c.last_at}`),
+        ...s.sources.map((c) => `source ${shown(c.source)}: ${c.count}, last ${c.last_at}`),
       ];
-      return { structured: s, text: lines.join('\n') || 'No events yet.' };
+      const head = `${s.channels.length} channel(s), ${s.sources.length} source(s).`;
+      return { structured: s, text: lines.length ? `${head}\n${DATA_NOTICE}\n${dataBlock('channel-stats', lines)}` : 'No events yet.' };
     },
   });
 }

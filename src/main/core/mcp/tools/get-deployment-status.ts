@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { deploymentLine, deploymentSchema } from './deployment-schema';
+import { deploymentLine, deploymentSchema, deploymentsText } from './deployment-schema';
+import { shown } from '../present';
 import { derivedWarning, withWarning } from '../unverified';
 
 export function registerGetDeploymentStatusTool(server: McpServer, deps: McpDeps): void {
@@ -21,9 +22,12 @@ export function registerGetDeploymentStatusTool(server: McpServer, deps: McpDeps
     annotations: READ_ONLY,
     run: ({ project }) => {
       const s = deps.queries.deploymentStatus(project);
-      const counts = Object.entries(s.last_24h).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none';
+      // States are the sender's words too, so the counts go inside the block.
+      const counts = Object.entries(s.last_24h).map(([k, n]) => `${shown(k)}: ${n}`).join(', ') || 'none';
       const warning = derivedWarning(s.latest ? [s.latest] : [], 'deployment report(s)');
-      const text = s.latest ? `Latest: ${deploymentLine(s.latest)}\nLast 24 h: ${counts}` : `No deployments recorded for ${project}.`;
+      const text = s.latest
+        ? deploymentsText('Deployment status:', [`latest: ${deploymentLine(s.latest)}`, `last 24 h: ${counts}`])
+        : 'No deployments recorded for that project.';
       return { structured: { ...s, warning }, text: withWarning(warning, text) };
     },
   });

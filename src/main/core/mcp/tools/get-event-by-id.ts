@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY, ToolError } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { eventDetailText } from '../present';
+import { eventDetailText, unshowableEventText } from '../present';
 import { eventRecordSchema } from '../../../../shared/events';
 
 export function registerGetEventByIdTool(server: McpServer, deps: McpDeps): void {
@@ -27,8 +27,19 @@ export function registerGetEventByIdTool(server: McpServer, deps: McpDeps): void
     run: ({ id, max_bytes }) => {
       const detail = deps.store.get(id);
       if (!detail) throw new ToolError(`there is no event ${id}; it may have been pruned by retention. get_recent_events lists what is stored.`);
-      const { text, payload } = eventDetailText(detail, max_bytes);
-      const { headers, body: _body, payload: parsed, content_type: _ct, body_bytes: _bb, ...event } = detail;
+      const { headers, body: _body, payload: parsed, content_type: _ct, body_bytes: _bb, problem: _p, ...event } = detail;
+      let shown: ReturnType<typeof eventDetailText>;
+      try {
+        shown = eventDetailText(detail, max_bytes);
+      } catch (err) {
+        // Whatever went wrong, the event is still named, with its id, rather than an error.
+        const reason = err instanceof Error ? err.message : String(err);
+        return {
+          structured: { event, headers, payload: null, payload_truncated: false, payload_bytes: detail.body_bytes },
+          text: unshowableEventText(event, reason),
+        };
+      }
+      const { text, payload } = shown;
       return {
         structured: {
           event,

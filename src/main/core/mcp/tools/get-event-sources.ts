@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { sourceStatsSchema } from '../../../../shared/events';
 
 export const MAX_SOURCES_LISTED = 50;
@@ -25,9 +26,19 @@ export function registerGetEventSourcesTool(server: McpServer, deps: McpDeps): v
       const sources = deps.store.sources(MAX_SOURCES_LISTED);
       const total = Math.max(deps.store.sourceCount(), sources.length);
       const omitted = total - sources.length;
-      const lines = sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`);
-      if (omitted > 0) lines.push(`… and ${omitted} more source(s) heard from less recently, not listed.`);
-      const text = sources.length ? lines.join('\n') : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
+      const text = sources.length
+        ? // A source name is whatever path an unsigned sender chose: outside text.
+          [
+            `${sources.length} source(s)${omitted > 0 ? ` of ${total}` : ''}.`,
+            DATA_NOTICE,
+            dataBlock(
+              'sources',
+              sources.map((s) => `${shown(s.source, 64)}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`),
+            ),
+            // Our own words, outside the block.
+            ...(omitted > 0 ? [`… and ${omitted} more source(s) heard from less recently, not listed.`] : []),
+          ].join('\n')
+        : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
       return { structured: { sources, total, omitted }, text };
     },
   });

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { hoursInput } from '../schemas';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { countWarning, withWarning } from '../unverified';
 
 export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): void {
@@ -27,16 +28,20 @@ export function registerGetEventSummaryTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: ({ hours }) => {
       const s = deps.queries.stripeSummary(hours);
-      const types = Object.entries(s.by_type).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
-      const money = s.amounts
-        .map((a) => `${a.type} ${a.total.toFixed(2)} ${(a.currency ?? '').toUpperCase()}${a.unverified ? ` (${a.unverified.toFixed(2)} UNVERIFIED)` : ''}`)
-        .join('; ');
+      // Event types and currencies are the sender's words: inside the block, not in our sentence.
+      const types = Object.entries(s.by_type).map(([t, n]) => `${shown(t)}: ${n}`).join(', ');
+      // One line per amount; the numbers and the UNVERIFIED part come before the sender's type.
+      const money = s.amounts.map(
+        (a) => `amount: ${a.total.toFixed(2)} ${shown(a.currency, 10).toUpperCase()}${a.unverified ? ` (${a.unverified.toFixed(2)} UNVERIFIED)` : ''} for ${shown(a.type)}`,
+      );
       const warning = countWarning(s.unverified_events + s.unverified_pending_actions, 'of these events and pending actions');
-      const unsigned = s.unverified_events ? ` ${s.unverified_events} of them UNVERIFIED.` : '';
-      const pending = `${s.pending_actions} pending action(s)${s.unverified_pending_actions ? `, ${s.unverified_pending_actions} UNVERIFIED` : ''}.`;
+      const unsigned = s.unverified_events ? `, ${s.unverified_events} of them UNVERIFIED` : '';
+      const pending = `${s.pending_actions} pending action(s)${s.unverified_pending_actions ? `, ${s.unverified_pending_actions} UNVERIFIED` : ''}`;
+      const head = `Stripe, last ${hours} h: ${s.total_events} event(s)${unsigned}; ${pending}.`;
+      if (!types) return { structured: { ...s, warning }, text: withWarning(warning, head) };
       return {
         structured: { ...s, warning },
-        text: withWarning(warning, `Stripe, last ${hours} h: ${s.total_events} event(s) (${types}).${unsigned} ${money ? `Amounts: ${money}. ` : ''}${pending}`),
+        text: withWarning(warning, `${head}\n${DATA_NOTICE}\n${dataBlock('stripe-summary', [`by type: ${types}`, ...money])}`),
       };
     },
   });

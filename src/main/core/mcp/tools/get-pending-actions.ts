@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { actionSchema, actionLine } from './action-schema';
+import { actionSchema, actionsText } from './action-schema';
 import { derivedWarning, withWarning } from '../unverified';
 
 export function registerGetPendingActionsTool(server: McpServer, deps: McpDeps): void {
@@ -18,7 +18,7 @@ export function registerGetPendingActionsTool(server: McpServer, deps: McpDeps):
     run: ({ status, limit }) => {
       const actions = deps.queries.actions(status, limit);
       const text = actions.length
-        ? `${actions.length} ${status === 'all' ? '' : `${status} `}action(s):\n${actions.map(actionLine).join('\n')}`
+        ? actionsText(`${actions.length} ${status === 'all' ? '' : `${status} `}action(s):`, actions)
         : status === 'pending'
           ? 'No pending actions. They appear when Stripe sends checkout.session.completed, invoice.payment_failed or customer.subscription.deleted.'
           : `No ${status} actions.`;

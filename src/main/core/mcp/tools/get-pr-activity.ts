@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { hoursInput } from '../schemas';
 import { derivedWarning, unverifiedMark, withWarning } from '../unverified';
 
@@ -27,10 +27,13 @@ export function registerGetPrActivityTool(server: McpServer, deps: McpDeps): voi
     annotations: READ_ONLY,
     run: ({ repo, hours }) => {
       const a = deps.queries.prActivity(repo, hours);
-      const lines = Object.entries(a.by_action).flatMap(([action, prs]) => prs.map((p) => `${action}: #${p.number} ${p.title ?? ''} by ${p.user ?? '?'}${p.merged ? ' (merged)' : ''}${unverifiedMark(p)}`));
-      const head = `${repo}, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
+      // The number and, for an unsigned event, the mark come before any of the sender's text.
+      const lines = Object.entries(a.by_action).flatMap(([action, prs]) =>
+        prs.map((p) => `#${p.number ?? '?'}${unverifiedMark(p)} ${shown(action)}: ${shown(p.title)} by ${shown(p.user) || '?'}${p.merged ? ' (merged)' : ''}`),
+      );
+      const head = `Pull requests, last ${hours} h: ${a.total_pr_events} pull request event(s); open: ${a.open_prs.map((n) => `#${n}`).join(', ') || 'none'}.`;
       const warning = derivedWarning(Object.values(a.by_action).flat(), 'pull request event(s)');
-      const text = lines.length ? `${head}\n${DATA_NOTICE}\n<external-data kind="pull-requests">\n${lines.join('\n')}\n</external-data>` : head;
+      const text = lines.length ? `${head}\n${DATA_NOTICE}\n${dataBlock('pull-requests', lines)}` : head;
       return { structured: { ...a, warning }, text: withWarning(warning, text) };
     },
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { deploymentLine, deploymentSchema } from './deployment-schema';
+import { deploymentLine, deploymentSchema, deploymentsText } from './deployment-schema';
 import { derivedWarning, withWarning } from '../unverified';
 
 export function registerGetRecentDeploymentsTool(server: McpServer, deps: McpDeps): void {
@@ -17,7 +17,7 @@ export function registerGetRecentDeploymentsTool(server: McpServer, deps: McpDep
     run: ({ project, limit }) => {
       const deployments = deps.queries.recentDeployments(project ?? null, limit);
       const warning = derivedWarning(deployments, 'deployment report(s)');
-      const text = deployments.length ? deployments.map(deploymentLine).join('\n') : 'No deployments recorded yet.';
+      const text = deployments.length ? deploymentsText(`${deployments.length} deployment(s), newest first:`, deployments.map(deploymentLine)) : 'No deployments recorded yet.';
       return { structured: { deployments, warning }, text: withWarning(warning, text) };
     },
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { pushSchema } from '../../../../shared/api';
 import { derivedWarning, unverifiedMark, withWarning } from '../unverified';
 
@@ -20,11 +20,15 @@ export function registerGetRecentPushesTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: ({ repo, limit }) => {
       const pushes = deps.queries.recentPushes(repo ?? null, limit);
-      const lines = pushes.map((p) => `${p.at} ${p.repo}@${p.branch ?? '?'} ${p.head_sha?.slice(0, 7) ?? ''} by ${p.pusher ?? '?'} (${p.commit_count} commits)${unverifiedMark(p)}: ${p.message ?? ''}`);
+      // The time and, for an unsigned push, the mark come before any of the sender's text.
+      const lines = pushes.map(
+        (p) =>
+          `${p.at}${unverifiedMark(p)} ${shown(p.repo)}@${shown(p.branch) || '?'} ${shown(p.head_sha?.slice(0, 7))} by ${shown(p.pusher) || '?'} (${p.commit_count} commits): ${shown(p.message)}`,
+      );
       const warning = derivedWarning(pushes, 'push(es)');
       return {
         structured: { pushes, warning },
-        text: withWarning(warning, pushes.length ? `${DATA_NOTICE}\n<external-data kind="pushes">\n${lines.join('\n')}\n</external-data>` : 'No pushes recorded yet.'),
+        text: withWarning(warning, pushes.length ? `${pushes.length} push(es).\n${DATA_NOTICE}\n${dataBlock('pushes', lines)}` : 'No pushes recorded yet.'),
       };
     },
   });

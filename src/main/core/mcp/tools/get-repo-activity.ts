@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { eventListText } from '../present';
+import { eventListText, shown } from '../present';
 import { hoursInput } from '../schemas';
 import { eventRecordSchema } from '../../../../shared/events';
 
@@ -17,8 +17,13 @@ export function registerGetRepoActivityTool(server: McpServer, deps: McpDeps): v
     annotations: READ_ONLY,
     run: ({ repo, hours, event_type }) => {
       const a = deps.queries.repoActivity(repo, hours, event_type);
-      const counts = Object.entries(a.events_by_type).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
-      return { structured: a, text: eventListText(`${repo}, last ${hours} h (${a.total_events} events; ${counts})`, a.recent_events) };
+      // Types are the sender's words: counted inside the block, not in our header, which
+      // does not repeat the repo either (a name an assistant may have copied from a payload).
+      const counts = Object.entries(a.events_by_type).map(([t, n]) => `${shown(t)}: ${n}`).join(', ') || 'none';
+      return {
+        structured: a,
+        text: eventListText(`Repository activity, last ${hours} h (${a.total_events} events)`, a.recent_events, undefined, [`events by type: ${counts}`]),
+      };
     },
   });
 }

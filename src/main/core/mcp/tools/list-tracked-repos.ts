@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { countWarning, UNVERIFIED_MARK, withWarning } from '../unverified';
 
 export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): void {
@@ -30,7 +30,11 @@ export function registerListTrackedReposTool(server: McpServer, deps: McpDeps): 
     run: () => {
       const repos = deps.queries.trackedRepos();
       const text = repos.length
-        ? `${DATA_NOTICE}\n<external-data kind="repos">\n${repos.map((r) => `${r.repo}: ${r.events} events${r.unverified_events ? ` (${r.unverified_events} ${UNVERIFIED_MARK})` : ''}, ${r.pushes} pushes, last ${r.last_event_at}`).join('\n')}\n</external-data>`
+        ? `${repos.length} repositories.\n${DATA_NOTICE}\n${dataBlock(
+            'repos',
+            // The unverified count and mark come before the sender's repo name.
+            repos.map((r) => `${r.unverified_events ? `(${r.unverified_events} ${UNVERIFIED_MARK}) ` : ''}${shown(r.repo)}: ${r.events} events, ${r.pushes} pushes, last ${r.last_event_at}`),
+          )}`
         : 'No GitHub events yet. Add a webhook in GitHub → Settings → Webhooks pointing at the github URL that `tidings serve` prints.';
       const warning = countWarning(repos.reduce((n, r) => n + r.unverified_events, 0), 'GitHub event(s) behind these repos');
       return { structured: { repos, warning }, text: withWarning(warning, text) };

@@ -5,6 +5,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { maskTargetUrl, TARGET_MODES } from '../../../../shared/outbound';
+import { shown } from '../present';
 
 const targetOut = z.object({
   name: z.string(),
@@ -51,7 +52,9 @@ export function registerListWebhookTargetsTool(server: McpServer, deps: McpDeps)
           : targets
               .map(
                 (t) =>
-                  `${t.name} (${t.mode}, ${t.enabled ? 'enabled' : `disabled${t.disabled_reason ? `: ${t.disabled_reason}` : ''}`}) ${t.url}: ${t.pending} pending, ${t.dead} dead, ${t.delivered} delivered`,
+                  // Names, URLs and reasons are the person's and Tidings' own, not a sender's;
+                  // flattened all the same, so that each target stays one line.
+                  `${shown(t.name)} (${t.mode}, ${t.enabled ? 'enabled' : `disabled${t.disabled_reason ? `: ${shown(t.disabled_reason)}` : ''}`}) ${shown(t.url)}: ${t.pending} pending, ${t.dead} dead, ${t.delivered} delivered`,
               )
               .join('\n');
       return { structured: { targets, total: targets.length }, text };

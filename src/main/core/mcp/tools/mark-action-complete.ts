@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool } from '../define-tool';
 import type { McpDeps } from '../deps';
 import type { ActionDetail } from '../../domain/queries';
-import { actionDetailSchema, actionLine } from './action-schema';
+import { actionDetailSchema, actionsText } from './action-schema';
 
 export function registerMarkActionCompleteTool(server: McpServer, deps: McpDeps): void {
   defineTool(server, {
@@ -22,7 +22,7 @@ export function registerMarkActionCompleteTool(server: McpServer, deps: McpDeps)
       const actor = `mcp${extra.sessionId ? ` session ${extra.sessionId.slice(0, 8)}` : ''}${typeof client === 'string' ? ` (${client.slice(0, 60)})` : ''}`;
       const action = await deps.write<ActionDetail>('action.transition', { id: action_id, to: 'completed', note: details, actor });
       deps.resourceChanged('tidings://stripe/actions/pending');
-      return { structured: { action }, text: `Completed: ${actionLine(action)}` };
+      return { structured: { action }, text: actionsText(`Completed action #${action.id}:`, [action]) };
     },
   });
 }

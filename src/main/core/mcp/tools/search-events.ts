@@ -16,7 +16,7 @@ export function registerSearchEventsTool(server: McpServer, deps: McpDeps): void
     annotations: READ_ONLY,
     run: ({ query, limit }) => {
       const events = deps.store.search(query, limit);
-      return { structured: { events, warning: unverifiedWarning(events) }, text: eventListText(`Search for ${JSON.stringify(query)}`, events) };
+      return { structured: { events, warning: unverifiedWarning(events) }, text: eventListText('Search results', events) };
     },
   });
 }

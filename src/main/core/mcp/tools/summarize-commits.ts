@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { DATA_NOTICE } from '../present';
+import { DATA_NOTICE, dataBlock, shown } from '../present';
 import { hoursInput } from '../schemas';
 import { countWarning, unverifiedMark, withWarning } from '../unverified';
 
@@ -27,12 +27,18 @@ export function registerSummarizeCommitsTool(server: McpServer, deps: McpDeps): 
     annotations: READ_ONLY,
     run: ({ repo, hours }) => {
       const s = deps.queries.summarizeCommits(repo, hours);
-      const head = `${repo}, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s) on ${s.branches.join(', ') || 'no branch'}; contributors: ${s.contributors.join(', ') || 'none'}.`;
-      const body = s.recent_messages.map((m) => `${m.sha}${unverifiedMark(m)} ${m.author ?? '?'}: ${m.message}`).join('\n');
+      // Branch names, contributor names and messages are the senders' words: all inside the block.
+      const head = `Commits, last ${hours} h: ${s.total_pushes} push(es), ${s.total_commits} commit(s), ${s.branches.length} branch(es), ${s.contributors.length} contributor(s).`;
       const unsignedMessages = s.recent_messages.filter((m) => !m.verified).length;
       const warning = countWarning(Math.max(s.unverified_pushes, unsignedMessages), 'of these pushes and commits');
-      const text = body ? `${head}\n${DATA_NOTICE}\n<external-data kind="commit-messages">\n${body}\n</external-data>` : head;
-      return { structured: { ...s, warning }, text: withWarning(warning, text) };
+      if (s.total_pushes === 0 && s.recent_messages.length === 0 && s.contributors.length === 0) return { structured: { ...s, warning }, text: withWarning(warning, head) };
+      const lines = [
+        `branches: ${s.branches.map((b) => shown(b)).join(', ') || 'none'}`,
+        `contributors: ${s.contributors.map((c) => shown(c)).join(', ') || 'none'}`,
+        // The SHA and, for an unsigned commit, the mark come before the author and message.
+        ...s.recent_messages.map((m) => `${shown(m.sha)}${unverifiedMark(m)} ${shown(m.author) || '?'}: ${shown(m.message)}`),
+      ];
+      return { structured: { ...s, warning }, text: withWarning(warning, `${head}\n${DATA_NOTICE}\n${dataBlock('commits', lines)}`) };
     },
   });
 }

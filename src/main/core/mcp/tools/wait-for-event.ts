@@ -8,7 +8,7 @@ import { eventRecordSchema } from '../../../../shared/events';
 import { defineTool } from '../define-tool';
 import type { Extra } from '../define-tool';
 import type { McpDeps } from '../deps';
-import { eventDetailText } from '../present';
+import { eventDetailText, unshowableEventText } from '../present';
 import { cursorInput, sourceInput } from '../schemas';
 import { typeMatches } from '../subscriptions';
 
@@ -95,12 +95,17 @@ export function registerWaitForEventTool(server: McpServer, deps: McpDeps): void
           text: `${why} Call again with after_cursor=${afterId} to keep waiting without missing anything.`,
         };
       }
-      const detail = deps.store.get(outcome.event.id);
-      const shown = detail ? eventDetailText(detail) : null;
-      return {
-        structured: { event: outcome.event, timed_out: false, cursor: outcome.event.id, payload: detail?.payload ?? null },
-        text: `${shown?.text ?? outcome.event.summary}\nNext: call wait_for_event with after_cursor=${outcome.event.id}.`,
-      };
+      // The cursor moves past this event whatever happens to its payload below: one event
+      // that cannot be shown must not stop a follower for good.
+      const next = `Next: call wait_for_event with after_cursor=${outcome.event.id}.`;
+      try {
+        const detail = deps.store.get(outcome.event.id);
+        const text = detail ? eventDetailText(detail).text : unshowableEventText(outcome.event, 'it was pruned by retention a moment ago');
+        return { structured: { event: outcome.event, timed_out: false, cursor: outcome.event.id, payload: detail?.payload ?? null }, text: `${text}\n${next}` };
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        return { structured: { event: outcome.event, timed_out: false, cursor: outcome.event.id, payload: null }, text: `${unshowableEventText(outcome.event, reason)}\n${next}` };
+      }
     },
   });
 }
