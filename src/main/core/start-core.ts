@@ -110,7 +110,7 @@ function listen(server: http.Server, host: string, port: number, what: string, f
  * Requests that never reach express (headers too large, broken HTTP, too slow) still get
  * an answer that says what was wrong, rather than Node's bare status line.
  */
-function answerClientErrors(server: http.Server, requestTimeoutMs: number): void {
+function answerClientErrors(server: http.Server, requestTimeoutMs: number, answerStalledBodies = false): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const [status, message] =
       err.code === 'HPE_HEADER_OVERFLOW'
@@ -119,7 +119,7 @@ function answerClientErrors(server: http.Server, requestTimeoutMs: number): void
           ? [408, `the request took too long to arrive (headers within 10 s, the whole request within ${Math.round(requestTimeoutMs / 1000)} s)`]
           : [400, `the request is not well-formed HTTP (${err.code ?? 'parse error'})`];
     const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
-    if (pending && status === 408 && !pending.headersSent && socket.writable) {
+    if (answerStalledBodies && pending && status === 408 && !pending.headersSent && socket.writable) {
       // The body stalled after the headers: the route already has its response object, which
       // can still say why before the connection closes.
       pending.shouldKeepAlive = false;
@@ -350,7 +350,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
 
     const controlServer = http.createServer({ connectionsCheckingInterval: 2000 }, control);
     controlServer.headersTimeout = Math.min(10_000, config.control.requestTimeoutMs);
-    answerClientErrors(controlServer, config.control.requestTimeoutMs);
+    answerClientErrors(controlServer, config.control.requestTimeoutMs, true);
     // Node's requestTimeout ends when the request has been received, not when it is answered,
     // so it cuts off a body that trickles in but never an SSE stream, an MCP GET stream or a
     // wait_for_event call waiting for its answer.
