@@ -328,7 +328,12 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
           logger.info('dashboard sessions revoked', { revoked });
           res.json({ revoked });
         })
-        .get('/sessions', (_req, res) => res.json({ active: sessions.count() })),
+        .get('/sessions', (_req, res) => res.json({ active: sessions.count() }))
+        // A session that could mint sign-in links could renew itself past its 7 days.
+        .post('/dashboard-link', (_req, res, next) => {
+          if (authKind(res) === 'token') return next();
+          res.set('connection', 'close').status(403).json({ status: 403, error: 'sign-in links are made with the token (`tidings status`, or the tray), not from a dashboard session' });
+        }),
       createStreamRouter({ store, bus }),
       createActivityRouter({ store, queries, write, resourceChanged: mcp.deps.resourceChanged }),
       createClientsRouter({

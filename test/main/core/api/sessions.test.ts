@@ -70,6 +70,15 @@ describe('the dashboard session cookie', () => {
     expect(byToken.token).toBe(core.token);
   });
 
+  it('cannot mint sign-in links, so it cannot renew itself past its 7 days', async () => {
+    const cookie = await signIn();
+    const res = await fetch(`${core.controlUrl}/api/dashboard-link`, { method: 'POST', headers: { cookie } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toMatch(/made with the token/);
+    const byToken = await fetch(`${core.controlUrl}/api/dashboard-link`, { method: 'POST', headers: { authorization: `Bearer ${core.token}` } });
+    expect(((await byToken.json()) as { url: string }).url).toMatch(/\/login\?code=/);
+  });
+
   it('ends at sign-out, which clears the cookie; the same cookie then gets 401', async () => {
     const cookie = await signIn();
     const out = await fetch(`${core.controlUrl}/api/session/logout`, { method: 'POST', headers: { cookie } });
