@@ -21,7 +21,12 @@ export function cookieValue(header: string | undefined, name: string): string | 
   if (!header) return null;
   for (const part of header.split(';')) {
     const [k, ...rest] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(rest.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return null; // a malformed value is no credential, and no reason for a 500
+    }
   }
   return null;
 }

@@ -70,6 +70,13 @@ describe('the dashboard session cookie', () => {
     expect(byToken.token).toBe(core.token);
   });
 
+  it('a malformed or old-style cookie (one that held the token) is refused with 401 and cleared', async () => {
+    expect((await get('/api/health', { cookie: `${SESSION_COOKIE}=%zz` })).status).toBe(401);
+    const old = await get('/api/health', { cookie: `${SESSION_COOKIE}=${core.token}` });
+    expect(old.status).toBe(401);
+    expect(old.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
+  });
+
   it('cannot mint sign-in links, so it cannot renew itself past its 7 days', async () => {
     const cookie = await signIn();
     const res = await fetch(`${core.controlUrl}/api/dashboard-link`, { method: 'POST', headers: { cookie } });
