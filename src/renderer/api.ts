@@ -290,6 +290,9 @@ export const httpApi = {
   /** Queue a message for every enabled push target. */
   push: (message: string) => request('POST', '/api/push', pushAnswerSchema, { message }),
 
+  /** End this browser's dashboard session (the token and MCP clients are not affected). */
+  signOut: () => request('POST', '/api/session/logout', z.object({ signed_out: z.literal(true), ended_session: z.boolean() })),
+
   clients: () => request('GET', '/api/clients', clientsSchema),
   connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),
   disconnectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/disconnect`, clientChangeSchema),

@@ -155,7 +155,8 @@ export const clientStatusSchema = z.object({
   problem: z.string().nullable(),
 });
 export type ClientStatusInfo = z.infer<typeof clientStatusSchema>;
-export const clientsSchema = z.object({ clients: z.array(clientStatusSchema), mcp_url: z.string(), token: z.string() });
+/** `token` is null for the dashboard's session: it never hands out the token (read `token_file`). */
+export const clientsSchema = z.object({ clients: z.array(clientStatusSchema), mcp_url: z.string(), token: z.string().nullable(), token_file: z.string().nullable() });
 export const clientChangeSchema = z.object({
   client: z.string(),
   path: z.string(),

@@ -9,8 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readTextIfExists } from './read-text';
 import { ConfigError } from './config';
+import { readPrivateFile, writePrivateFile } from './private-file';
 
 export interface StoredSecret {
   value: string;
@@ -36,18 +36,16 @@ export const MAX_SECRETS_PER_SOURCE = 5;
 export function createFileSecretBackend(file: string): SecretBackend {
   return {
     load() {
-      const text = readTextIfExists(file);
+      // Never through a link, never another user's file (private-file.ts).
+      const text = readPrivateFile(file);
       if (text === null) return {};
       const parsed = fileSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(`secrets: ${file} is not in the expected format; fix or remove it`);
       return parsed.data;
     },
     save(all) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(all, null, 2), { mode: 0o600 });
-      fs.renameSync(tmp, file);
-      fs.chmodSync(file, 0o600);
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writePrivateFile(file, JSON.stringify(all, null, 2));
     },
     describe: () => `file ${file} (mode 0600, not encrypted)`,
   };

@@ -25,12 +25,16 @@ import { refuseUnreadableFraming } from './http-framing';
 import { createIngestLimiter } from './webhooks/rate-limit';
 import { createSourceGate } from './webhooks/source-gate';
 import { providerFor } from './webhooks/providers';
-import { createOriginGuard, createTokenGuard } from './api/guard';
+import { authKind, createAuthGuard, createOriginGuard } from './api/guard';
+import { createSessionStore } from './api/sessions';
+import type { SessionStore } from './api/sessions';
+import { challengePattern, identityProof, IDENTIFY_PATH } from './core-identity';
+import { createPrivateFile, tightenPrivateFile } from './private-file';
 import { createApiRouter } from './api/router';
 import { apiErrorHandler, apiFallback } from './api/validate';
 import { createActivityRouter } from './api/activity-routes';
 import { createClientsRouter } from './api/clients-routes';
-import { createDashboardRouter, createLoginCodes, defaultStaticDir } from './api/dashboard';
+import { createDashboardRouter, createLoginCodes, createSignOutRouter, defaultStaticDir } from './api/dashboard';
 import { createStreamRouter } from './api/stream';
 import { clientEnvFromProcess } from '../clients/paths';
 import type { McpLaunch } from '../clients/launch';
@@ -79,6 +83,8 @@ export interface Core {
   health(): Health;
   /** A fresh one-time link that signs a browser in to the dashboard. */
   dashboardLink(): string;
+  /** Dashboard sessions (the cookie's credential). */
+  sessions: SessionStore;
   /** Stop accepting, finish in-flight commits, close the database, remove runtime.json. */
   close(): Promise<void>;
 }
@@ -106,15 +112,23 @@ function listen(server: http.Server, host: string, port: number, what: string, f
  * Requests that never reach express (headers too large, broken HTTP, too slow) still get
  * an answer that says what was wrong, rather than Node's bare status line.
  */
-function answerClientErrors(server: http.Server): void {
+function answerClientErrors(server: http.Server, requestTimeoutMs: number, answerStalledBodies = false): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const [status, message] =
       err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'the request headers are larger than 16 KiB']
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'the request took too long to arrive (headers within 10 s, the whole request within 30 s)']
+          ? [408, `the request took too long to arrive (headers within 10 s, the whole request within ${Math.round(requestTimeoutMs / 1000)} s)`]
           : [400, `the request is not well-formed HTTP (${err.code ?? 'parse error'})`];
-    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+    const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (answerStalledBodies && pending && status === 408 && !pending.headersSent && socket.writable) {
+      // The body stalled after the headers: the route already has its response object, which
+      // can still say why before the connection closes.
+      pending.shouldKeepAlive = false;
+      pending.writeHead(408, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ status, error: message }));
+      return;
+    }
+    if (socket.writable && !pending) {
       const body = JSON.stringify({ status, error: message });
       socket.end(
         `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -142,10 +156,14 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
   const env = options.env ?? process.env;
   const p = paths(config.dataDir);
   const release = acquireLock(config.dataDir);
-  const logger = options.logger ?? createLogger({ dir: p.logs, stderr: true });
   const cleanups: Array<() => void | Promise<void>> = [release];
   try {
+    const logger = options.logger ?? createLogger({ dir: p.logs, stderr: true });
     const token = loadOrCreateToken(config.dataDir);
+    // SQLite gives the WAL and SHM files the database file's mode, so a 0600 database keeps
+    // all three private whatever umask started this process.
+    createPrivateFile(p.db);
+    for (const f of [`${p.db}-wal`, `${p.db}-shm`, `${p.logs}/tidings.log`]) tightenPrivateFile(f);
     const writer = await startWriter(p.db, config.retention, logger);
     cleanups.unshift(() => writer.close());
     const storeWarning = writer.movedAside
@@ -196,7 +214,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     // Idle and half-sent connections are checked every 2 s, so a slowloris sender is cut
     // off soon after headersTimeout rather than at Node's default 30 s sweep.
     const ingestServer = http.createServer({ connectionsCheckingInterval: 2000 }, receiver);
-    answerClientErrors(ingestServer);
+    answerClientErrors(ingestServer, 30_000);
     // Slow senders must not pin sockets forever (slowloris); providers send fast.
     ingestServer.requestTimeout = 30_000;
     ingestServer.headersTimeout = 10_000;
@@ -208,7 +226,22 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     const control = express();
     control.disable('x-powered-by');
     control.use(refuseUnreadableFraming);
+    control.use((_req, res, next) => {
+      // Nothing the control listener serves may be framed by another page (clickjacking).
+      res.set('content-security-policy', "frame-ancestors 'none'").set('x-frame-options', 'DENY');
+      next();
+    });
     control.use(createOriginGuard(() => controlPort));
+    // Before any credential: a client checks that the process here is the one runtime.json
+    // names and holds the token (core-identity.ts), without sending the token.
+    control.get(IDENTIFY_PATH, (req, res) => {
+      const challenge = typeof req.query.challenge === 'string' ? req.query.challenge : '';
+      if (!challengePattern.test(challenge)) {
+        res.status(400).json({ status: 400, error: 'send ?challenge= with 64 lowercase hex characters (32 random bytes)' });
+        return;
+      }
+      res.set('cache-control', 'no-store').json({ pid: process.pid, proof: identityProof(token, challenge, process.pid) });
+    });
     const dbBytes = () => {
       let total = 0;
       for (const f of [p.db, `${p.db}-wal`]) {
@@ -258,7 +291,10 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       }
       return { status: res.status, body };
     };
-    const tokenGuard = createTokenGuard(token);
+    const sessions = createSessionStore({ file: p.sessions, onProblem: (m) => logger.warn(m) });
+    cleanups.unshift(() => sessions.flush());
+    const apiGuard = createAuthGuard({ token, sessions });
+    const mcpGuard = createAuthGuard({ token });
     const queries = createDomainQueries(db);
     const write = <T>(op: string, args: unknown) => writer.call<T>(op, args);
     const subscriptions = createSubscriptionRegistry({ db, write });
@@ -292,10 +328,24 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     const codes = createLoginCodes();
     const dashboardLink = () => `http://${config.host}:${controlPort}/login?code=${codes.issue()}`;
 
+    control.use(createSignOutRouter(sessions));
     control.use(
       '/api',
-      tokenGuard,
+      apiGuard,
       express.json({ limit: '256kb' }),
+      express
+        .Router()
+        .post('/sessions/revoke', (_req, res) => {
+          const revoked = sessions.revokeAll();
+          logger.info('dashboard sessions revoked', { revoked });
+          res.json({ revoked });
+        })
+        .get('/sessions', (_req, res) => res.json({ active: sessions.count() }))
+        // A session that could mint sign-in links could renew itself past its 7 days.
+        .post('/dashboard-link', (_req, res, next) => {
+          if (authKind(res) === 'token') return next();
+          res.set('connection', 'close').status(403).json({ status: 403, error: 'sign-in links are made with the token (`tidings status`, or the tray), not from a dashboard session' });
+        }),
       createStreamRouter({ store, bus }),
       createActivityRouter({ store, queries, write, resourceChanged: mcp.deps.resourceChanged }),
       createClientsRouter({
@@ -303,20 +353,33 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         launch: options.clientLaunch ?? null,
         mcpUrl: () => `http://${config.host}:${controlPort}/mcp`,
         token,
+        // A dashboard session must not be a way to the token (and through it to /mcp).
+        revealToken: (res) => authKind(res) === 'token',
+        tokenFile: p.token,
       }),
       createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
       createOutboundRouter(outbound),
       apiFallback,
       apiErrorHandler,
     );
-    control.use('/mcp', tokenGuard, mcp.router);
-    control.use(createDashboardRouter({ token, codes, staticDir: options.staticDir ?? defaultStaticDir() }));
+    control.use('/mcp', mcpGuard, mcp.router);
+    control.use(createDashboardRouter({ sessions, codes, staticDir: options.staticDir ?? defaultStaticDir() }));
 
     const controlServer = http.createServer({ connectionsCheckingInterval: 2000 }, control);
-    controlServer.headersTimeout = 10_000;
-    answerClientErrors(controlServer);
-    // wait_for_event holds a request open for up to 300 s; local clients only, so no cap.
-    controlServer.requestTimeout = 0;
+    controlServer.headersTimeout = Math.min(10_000, config.control.requestTimeoutMs);
+    answerClientErrors(controlServer, config.control.requestTimeoutMs, true);
+    // Node's requestTimeout ends when the request has been received, not when it is answered,
+    // so it cuts off a body that trickles in but never an SSE stream, an MCP GET stream or a
+    // wait_for_event call waiting for its answer.
+    controlServer.requestTimeout = config.control.requestTimeoutMs;
+    // Past the cap, Node closes new connections at once ('drop'): see DEFAULT_CONTROL_CONNECTIONS.
+    controlServer.maxConnections = config.control.maxConnections;
+    let lastDropLog = 0;
+    controlServer.on('drop', () => {
+      if (Date.now() - lastDropLog < 60_000) return;
+      lastDropLog = Date.now();
+      logger.warn('control listener: connection refused, at the limit', { max_connections: config.control.maxConnections });
+    });
     controlPort = await listen(controlServer, config.host, config.controlPort, 'control', '--control-port or TIDINGS_CONTROL_PORT');
     cleanups.unshift(() => closeServer(controlServer));
 
@@ -350,6 +413,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         await outbound.close();
         await committer.close();
         await subscriptions.close();
+        sessions.flush();
         db.close();
         await writer.close();
         removeRuntime(config.dataDir);
@@ -360,7 +424,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, health, dashboardLink, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, health, dashboardLink, sessions, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

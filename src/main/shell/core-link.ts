@@ -9,6 +9,7 @@ import type { HealthInfo } from '../../shared/api';
 import type { EventRecord } from '../../shared/events';
 import type { CoreConfig } from '../core/config';
 import { DataDirBusyError, readRuntime, readToken } from '../core/data-dir';
+import { verifyCoreIdentity } from '../core/core-identity';
 import type { RuntimeInfo } from '../core/data-dir';
 import type { Core } from '../core/start-core';
 import { followEvents } from './sse';
@@ -118,6 +119,8 @@ export async function connectCore(options: ConnectOptions): Promise<CoreLink> {
   for (;;) {
     const plan = planCore({ runtime: readRuntime(dir), token: readToken(dir), attachOnly });
     if (plan.kind === 'attach') {
+      // The token goes only to a loopback core that proves it is the one runtime.json names.
+      await verifyCoreIdentity(plan.runtime, plan.token);
       // Start the feed at the core's newest event: older ones are history, not news.
       const client = createCoreClient(plan.runtime.control_url, plan.token);
       const after = await client.health().then((h) => h.last_event_id, () => 0);

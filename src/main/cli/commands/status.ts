@@ -1,6 +1,10 @@
 // `tidings status`: is a core running on this data directory, and is it healthy?
+// `--revoke-sessions` also signs every browser out of the dashboard.
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../core/config';
+import { paths } from '../../core/data-dir';
+import { ensurePrivateDir } from '../../core/private-file';
 import type { Health } from '../../core/health';
 import { findCore } from '../client';
 
@@ -9,9 +13,20 @@ export function registerStatus(program: Command): void {
     .command('status')
     .description('show whether a Tidings core is running, its URLs and its health')
     .option('--json', 'print machine-readable JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .option('--revoke-sessions', 'sign every browser out of the dashboard (the token and MCP clients are not affected)')
+    .action(async (opts: { json?: boolean; revokeSessions?: boolean }, cmd: Command) => {
       const dataDir = resolveDataDir(cmd.optsWithGlobals<{ dataDir?: string }>().dataDir);
       const core = findCore(dataDir);
+      if (opts.revokeSessions) {
+        let revoked: number | null = null;
+        if (core) revoked = (await core.request<{ revoked: number }>('POST', '/api/sessions/revoke')).revoked;
+        else {
+          // No core: the stored sessions are all there is, and the next core starts without them.
+          ensurePrivateDir(dataDir, { create: false });
+          fs.rmSync(paths(dataDir).sessions, { force: true });
+        }
+        process.stderr.write(`Dashboard sessions revoked${revoked === null ? '' : `: ${revoked}`}. Browsers must sign in again with a new link.\n`);
+      }
       if (!core) {
         if (opts.json) process.stdout.write(`${JSON.stringify({ running: false, data_dir: dataDir })}\n`);
         else process.stdout.write(`Tidings is not running on ${dataDir}. Start it with \`tidings serve\`.\n`);
