@@ -29,6 +29,8 @@ export const paths = (dataDir: string) => ({
   token: path.join(dataDir, 'token'),
   secrets: path.join(dataDir, 'secrets.json'),
   config: path.join(dataDir, 'config.json'),
+  /** The public URL's remembered setting (src/main/core/tunnel/settings.ts). */
+  tunnel: path.join(dataDir, 'tunnel.json'),
   logs: path.join(dataDir, 'logs'),
 });
 
