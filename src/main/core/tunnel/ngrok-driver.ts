@@ -65,6 +65,9 @@ export function createNgrokDriver(options: NgrokDriverOptions = {}): TunnelDrive
           true,
         );
       }
+      // The SDK also reports 'closed' for a session that never opened; that is a start
+      // failure (thrown below), not a drop to reconnect from.
+      let open = false;
       let dropped = false;
       let listener: Awaited<ReturnType<NgrokModule['forward']>>;
       try {
@@ -76,7 +79,7 @@ export function createNgrokDriver(options: NgrokDriverOptions = {}): TunnelDrive
           // 'closed' when the session is lost. The manager reopens it with its own backoff,
           // so that the state (and the reason) stays visible rather than hidden in the SDK.
           onStatusChange: (status) => {
-            if (status === 'closed' && !dropped) {
+            if (status === 'closed' && open && !dropped) {
               dropped = true;
               o.onDrop('the connection to ngrok was lost');
             }
@@ -85,6 +88,7 @@ export function createNgrokDriver(options: NgrokDriverOptions = {}): TunnelDrive
       } catch (err) {
         throw ngrokErrorMessage(err, server);
       }
+      open = true;
       const url = listener.url();
       if (!url) {
         await listener.close().catch(() => {});
