@@ -20,8 +20,11 @@ import {
   secretChangeSchema,
   sendTestSchema,
   sourcesSchema,
+  tunnelChangeSchema,
+  tunnelInfoSchema,
   STREAM_EVENT,
 } from '../shared/api';
+import type { TunnelRequestBody } from '../shared/api';
 import type { EventRecord } from '../shared/events';
 import {
   deliveriesSchema,
@@ -231,6 +234,12 @@ export const httpApi = {
   stream,
 
   sources: () => request('GET', '/api/sources', sourcesSchema),
+  /** The public URL providers post to (the authtoken's origin only, never its value). */
+  tunnel: () => request('GET', '/api/tunnel', tunnelInfoSchema),
+  /** Start ngrok, use your own URL, or turn it off; refused changes leave everything as it was. */
+  setTunnel: (body: TunnelRequestBody) => request('PUT', '/api/tunnel', tunnelChangeSchema, body),
+  /** Check now that the public URL reaches this core. */
+  checkTunnel: () => request('POST', '/api/tunnel/check', tunnelInfoSchema),
   /** Replace the source's stored secrets with this one. */
   setSecret: (source: string, value: string) => request('PUT', `/api/secrets/${seg(source)}`, secretChangeSchema, { value }),
   /** Put a new secret in front; the old ones keep verifying until removed. */

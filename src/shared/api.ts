@@ -3,6 +3,7 @@
 // api module parses responses with them. One file, so the two cannot drift.
 import { z } from 'zod';
 import { eventDetailSchema, eventRecordSchema, rejectionSchema, sourceStatsSchema } from './events';
+import { publicUrlStatusSchema } from './public-url';
 
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -25,6 +26,8 @@ export const healthSchema = z.object({
   secrets_backend: z.string(),
   commits: z.object({ batches: z.number(), committed: z.number(), queued: z.number() }),
   outbound: z.object({ targets: z.number(), enabled: z.number(), pending: z.number(), dead: z.number() }),
+  /** The public URL providers post to, and whether it reaches this core. */
+  public_url: publicUrlStatusSchema,
 });
 export type HealthInfo = z.infer<typeof healthSchema>;
 
@@ -167,10 +170,32 @@ export const clientChangeSchema = z.object({
   summary: z.string(),
 });
 
+/** GET /api/tunnel: the status JSON, and where the ngrok authtoken comes from (never its value). */
+export const tunnelInfoSchema = publicUrlStatusSchema.extend({ authtoken: z.enum(['env', 'stored']).nullable() });
+export type TunnelInfo = z.infer<typeof tunnelInfoSchema>;
+
+const authtokenValue = z
+  .string()
+  .trim()
+  .min(20, 'an ngrok authtoken is longer than that: copy it from https://dashboard.ngrok.com/get-started/your-authtoken')
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'an ngrok authtoken has only letters, digits, "_" and "-"');
+
+/** PUT /api/tunnel. The authtoken, when given, is stored as a secret and never returned. */
+export const tunnelRequestSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }).strict(),
+  z.object({ mode: z.literal('ngrok'), domain: z.string().max(253).nullable().optional(), authtoken: authtokenValue.optional() }).strict(),
+  z.object({ mode: z.literal('url'), url: z.string().min(1).max(2000) }).strict(),
+]);
+export type TunnelRequestBody = z.infer<typeof tunnelRequestSchema>;
+export const tunnelChangeSchema = z.object({ status: tunnelInfoSchema, warnings: z.array(z.string()) });
+/** PUT /api/tunnel/authtoken. */
+export const tunnelAuthtokenSchema = z.object({ authtoken: authtokenValue }).strict();
+
 export const apiErrorSchema = z.object({ status: z.number(), error: z.string() });
 
 /** Server-sent events on /api/events/stream and /api/events/replay/:timestamp. */
 export const STREAM_EVENT = 'event';
 export const STREAM_KEEPALIVE_MS = 15_000;
 
-export { eventDetailSchema, eventRecordSchema };
+export { eventDetailSchema, eventRecordSchema, publicUrlStatusSchema };

@@ -13,6 +13,7 @@ import { registerSendTest } from './commands/send-test';
 import { registerServe, serving } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerTargets } from './commands/targets';
+import { registerTunnel } from './commands/tunnel';
 
 export function buildProgram(): Command {
   const program = new Command('tidings')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerConnect(program);
   registerMcp(program);
   registerTargets(program);
+  registerTunnel(program);
   for (const cmd of program.commands) cmd.exitOverride();
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride();
   return program;

@@ -35,6 +35,8 @@ export const paths = (dataDir: string) => ({
   secrets: path.join(dataDir, 'secrets.json'),
   sessions: path.join(dataDir, 'sessions.json'),
   config: path.join(dataDir, 'config.json'),
+  /** The public URL's remembered setting (src/main/core/tunnel/settings.ts). */
+  tunnel: path.join(dataDir, 'tunnel.json'),
   logs: path.join(dataDir, 'logs'),
 });
 

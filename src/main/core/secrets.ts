@@ -51,6 +51,14 @@ export function createFileSecretBackend(file: string): SecretBackend {
   };
 }
 
+/**
+ * Credentials for outside services (the ngrok authtoken, say) share the secret store so
+ * that they get the same protection (encrypted in the app, 0600 headless), under keys that
+ * no source name can take (source names have no ':').
+ */
+const CREDENTIAL_PREFIX = 'credential:';
+const isCredentialKey = (key: string) => key.startsWith(CREDENTIAL_PREFIX);
+
 export function envVarFor(source: string): string {
   return `TIDINGS_SECRET_${source.toUpperCase().replace(/-/g, '_')}`;
 }
@@ -135,6 +143,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
   return {
     /** Every secret for a source, newest first; empty means the source is unsigned. */
     forSource(source: string): string[] {
+      if (isCredentialKey(source)) return [];
       let secrets = cache.get(source);
       if (!secrets) {
         secrets = [...(stored[source] ?? []).map((s) => s.value), ...fromEnv(source)];
@@ -177,7 +186,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
     },
 
     summary(): SecretSummary[] {
-      const sources = new Set([...Object.keys(stored), ...envSources()]);
+      const sources = new Set([...Object.keys(stored).filter((k) => !isCredentialKey(k)), ...envSources()]);
       return [...sources].sort().map((source) => {
         const own = stored[source] ?? [];
         const envd = fromEnv(source);
@@ -190,6 +199,24 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
           updated_at: own[0]?.added_at ?? null,
         };
       });
+    },
+
+    /** A stored credential (e.g. "ngrok-authtoken"), or null. Never shown in summaries. */
+    credential(name: string): string | null {
+      return stored[CREDENTIAL_PREFIX + name]?.[0]?.value ?? null;
+    },
+
+    setCredential(name: string, value: string): void {
+      write({ ...stored, [CREDENTIAL_PREFIX + name]: [{ value, added_at: new Date().toISOString() }] });
+    },
+
+    /** Whether there was one to remove. */
+    removeCredential(name: string): boolean {
+      if (!stored[CREDENTIAL_PREFIX + name]) return false;
+      const next = { ...stored };
+      delete next[CREDENTIAL_PREFIX + name];
+      write(next);
+      return true;
     },
 
     describe: () => backend.describe(),

@@ -1,6 +1,7 @@
 // Starts the core: takes the data directory, opens the store, and brings up the two
 // listeners. The same function runs headless (`tidings serve`) and inside the Electron
 // main process; it imports nothing from Electron.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,18 @@ import Database from 'better-sqlite3';
 import { createOutbound } from './outbound/service';
 import type { Outbound } from './outbound/service';
 import { createOutboundRouter } from './api/outbound-routes';
+import { createTunnelRouter } from './api/tunnel-routes';
+import { createTunnelManager } from './tunnel/manager';
+import type { TunnelManager } from './tunnel/manager';
+import type { TunnelDriver } from './tunnel/driver';
+import { createNgrokDriver } from './tunnel/ngrok-driver';
+import { checkReachable } from './tunnel/reachability';
+import { createTunnelSettingsFile } from './tunnel/settings';
+import type { PublicUrl } from './tunnel/public-url';
+import { webhookUrlFor } from './tunnel/public-url';
+
+/** The secret store's name for the ngrok authtoken. */
+export const NGROK_AUTHTOKEN_CREDENTIAL = 'ngrok-authtoken';
 
 export interface StartCoreOptions {
   config: CoreConfig;
@@ -63,6 +76,8 @@ export interface StartCoreOptions {
   staticDir?: string;
   /** Name resolution for outbound delivery; tests play a DNS name that points at a private address. */
   resolve?: (host: string) => Promise<string[]>;
+  /** The tunnel provider for ngrok mode; defaults to @ngrok/ngrok (tests use a stand-in, or point it at a closed port). */
+  tunnelDriver?: TunnelDriver;
 }
 
 export interface Core {
@@ -80,6 +95,12 @@ export interface Core {
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
+  /** The public URL providers post to (read it, listen for changes). */
+  publicUrl: PublicUrl;
+  /** The same, with the controls: set, check, close. */
+  tunnel: TunnelManager;
+  /** This start's random id, given in the ingest listener's /health answer. */
+  instance: string;
   health(): Health;
   /** A fresh one-time link that signs a browser in to the dashboard. */
   dashboardLink(): string;
@@ -184,6 +205,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     });
     const secrets = createSecrets(options.secretBackend ?? createFileSecretBackend(p.secrets), env);
     const startedAt = Date.now();
+    const instance = crypto.randomUUID();
 
     const receiver = createReceiver({
       recordRejection: (r) => writer.recordRejection(r),
@@ -202,6 +224,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       maxBodyBytes: config.maxBodyBytes,
       trustedProxies: config.trustedProxies,
       version: VERSION,
+      instance,
       onStoreError: (err) => {
         const e = err as { code?: string; message?: string };
         storeProblem ??= { code: e.code ?? 'unknown', message: e.message ?? String(err), since: new Date().toISOString() };
@@ -222,6 +245,18 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     cleanups.unshift(() => closeServer(ingestServer));
 
     const ingestUrl = `http://${config.host}:${ingestPort}`;
+    // Only the ingest listener is ever published; the control listener (API, MCP, dashboard) stays on loopback.
+    const storedAuthtoken = () => secrets.credential(NGROK_AUTHTOKEN_CREDENTIAL);
+    const tunnel = createTunnelManager({
+      settings: createTunnelSettingsFile(p.tunnel),
+      ingest: { host: config.host, port: ingestPort, url: ingestUrl },
+      driver: options.tunnelDriver ?? createNgrokDriver(),
+      authtoken: () => env.NGROK_AUTHTOKEN || storedAuthtoken(),
+      check: (url) => checkReachable({ url, instance, ingestUrl }),
+      logger,
+      override: config.publicUrl ? { mode: 'url', url: config.publicUrl.replace(/\/+$/, '') } : null,
+    });
+    cleanups.unshift(() => tunnel.close());
     let controlPort = config.controlPort;
     const control = express();
     control.disable('x-powered-by');
@@ -273,8 +308,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       secrets_backend: secrets.describe(),
       commits: committer.stats(),
       outbound: outboundHealth(),
+      public_url: tunnel.status(),
     });
-    const webhookUrl = (source: string) => `${config.publicUrl?.replace(/\/$/, '') ?? ingestUrl}/webhooks/${source}`;
+    const webhookUrl = (source: string) => webhookUrlFor(source, tunnel.status().url, ingestUrl);
     const sendTest = async (source: string) => {
       const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
       const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
@@ -320,7 +356,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     // Forwards and subscription deliveries are queued in the events' own transaction.
     bus.subscribe(() => outbound.nudge());
     const mcp = createMcpHttp({
-      deps: { store, queries, bus, health, ingest: (item) => committer.submit(item), write, subscriptions, outbound, version: VERSION },
+      deps: { store, queries, bus, health, webhookUrl, ingest: (item) => committer.submit(item), write, subscriptions, outbound, version: VERSION },
       logger,
       idleMs: config.mcpSessionIdleMs,
     });
@@ -359,6 +395,13 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       }),
       createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
       createOutboundRouter(outbound),
+      createTunnelRouter({
+        tunnel,
+        authtokenOrigin: () => (env.NGROK_AUTHTOKEN ? 'env' : storedAuthtoken() ? 'stored' : null),
+        storedAuthtoken,
+        storeAuthtoken: (value) => secrets.setCredential(NGROK_AUTHTOKEN_CREDENTIAL, value),
+        removeAuthtoken: () => secrets.removeCredential(NGROK_AUTHTOKEN_CREDENTIAL),
+      }),
       apiFallback,
       apiErrorHandler,
     );
@@ -401,6 +444,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     writeRuntime(config.dataDir, runtime);
 
     outbound.start();
+    tunnel.start();
     void writer.call('retention').catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
 
     let closing: Promise<void> | null = null;
@@ -409,6 +453,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         logger.info('core stopping');
         // Order: stop taking requests, let in-flight commits finish, then close the file.
         await mcp.close();
+        await tunnel.close();
         await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
         await outbound.close();
         await committer.close();
@@ -424,7 +469,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, health, dashboardLink, sessions, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, publicUrl: tunnel, tunnel, instance, health, dashboardLink, sessions, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

@@ -2,6 +2,7 @@
 // the tooltip and macOS title say, and every menu entry with the action it triggers. Pure,
 // so that table tests cover every state; tray.ts turns the result into an Electron Tray.
 import type { NotificationPrefs } from '../../shared/ipc';
+import type { PublicUrlStatus } from '../../shared/public-url';
 
 export type CoreStatus = 'starting' | 'ok' | 'degraded' | 'unreachable' | 'failed';
 export type ClaudeState = 'connected' | 'outdated' | 'not-connected' | 'problem' | 'unknown';
@@ -21,7 +22,10 @@ export interface TrayState {
   unseen: number;
   /** Newest first. */
   recent: readonly TrayEvent[];
+  /** Each source's webhook URL: the public one when there is one. */
   sources: ReadonlyArray<{ source: string; url: string }>;
+  /** The public URL, as the core last reported it; null until known. */
+  publicUrl: PublicUrlStatus | null;
   claude: ClaudeState;
   loginItem: { supported: boolean; enabled: boolean };
   notifications: Pick<NotificationPrefs, 'paused' | 'mutedSources' | 'defaults'>;
@@ -121,6 +125,17 @@ function tooltip(state: TrayState): string {
   return clip(parts.join(' · '), TOOLTIP_MAX);
 }
 
+/** "Public URL: on/off": copies it when it works, opens the dashboard when it needs attention. */
+export function publicUrlItem(p: PublicUrlStatus | null, running: boolean, platform: NodeJS.Platform): MenuNode {
+  if (!p || !running) return { kind: 'item', label: 'Public URL: unknown', action: null, enabled: false };
+  if (p.mode === 'off') return { kind: 'item', label: 'Public URL: off (set it up in Sources…)', action: { type: 'open' }, enabled: true };
+  if (p.state === 'starting') return { kind: 'item', label: menuLabel(`Public URL: starting…${p.error ? ` (${p.error})` : ''}`, platform), action: null, enabled: false };
+  if (p.state === 'error' || p.reachable === false || !p.url) {
+    return { kind: 'item', label: menuLabel(`⚠ Public URL: not reachable${p.error ? `: ${p.error}` : ''}`, platform), action: { type: 'open' }, enabled: true };
+  }
+  return { kind: 'item', label: menuLabel(`Public URL: on, ${p.url.replace(/^https?:\/\//, '')} (copy)`, platform), action: { type: 'copy', text: p.url }, enabled: true };
+}
+
 function claudeItem(claude: ClaudeState): MenuNode {
   switch (claude) {
     case 'connected':
@@ -185,6 +200,7 @@ export function trayView(state: TrayState): TrayView {
       enabled: running && state.sources.length > 0,
       items: state.sources.map(({ source, url }) => ({ kind: 'item', label: menuLabel(source, platform), action: { type: 'copy', text: url }, enabled: true })),
     },
+    publicUrlItem(state.publicUrl, running, platform),
     claudeItem(state.claude),
     {
       kind: 'checkbox',

@@ -7,6 +7,14 @@ import { paths } from '../../core/data-dir';
 import { ensurePrivateDir } from '../../core/private-file';
 import type { Health } from '../../core/health';
 import { findCore } from '../client';
+import { webhookUrlFor } from '../../core/tunnel/public-url';
+import type { PublicUrlStatus } from '../../core/tunnel/public-url';
+
+function publicLine(p: PublicUrlStatus): string {
+  if (p.mode === 'off') return 'off: providers on the internet cannot reach this inbox (`tidings tunnel --help`)';
+  const reach = p.reachable === true ? 'reachable' : p.reachable === false ? 'NOT reachable' : 'not checked yet';
+  return `${p.url ?? '(none yet)'} (${p.mode === 'ngrok' ? 'ngrok' : 'your own URL'}, ${p.state}, ${reach})${p.error ? `: ${p.error}` : ''}`;
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -42,7 +50,9 @@ export function registerStatus(program: Command): void {
       const lines = [
         `Tidings ${health.version}: ${health.status} (pid ${r.pid}, ${r.mode}, up ${health.uptime_s} s)`,
         `  data      ${r.data_dir}`,
-        `  ingest    ${r.ingest_url}/webhooks/<source>`,
+        `  ingest    ${r.ingest_url}/webhooks/<source>   (this machine only)`,
+        `  public    ${publicLine(health.public_url)}`,
+        `  webhooks  ${webhookUrlFor('<source>', health.public_url.url, r.ingest_url)}   (give providers this)`,
         `  dashboard ${(await core.request<{ url: string }>('POST', '/api/dashboard-link')).url}   (sign-in link, works once)`,
         `  mcp       ${r.mcp_url}`,
         `  events    ${health.events} stored, last id ${health.last_event_id}, database ${(health.db_bytes / 1048576).toFixed(1)} MiB`,

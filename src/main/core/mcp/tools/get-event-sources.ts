@@ -13,22 +13,26 @@ export function registerGetEventSourcesTool(server: McpServer, deps: McpDeps): v
   defineTool(server, {
     name: 'get_event_sources',
     title: 'Event sources',
-    description: `The sources that have sent events, most recently heard from first (at most ${MAX_SOURCES_LISTED}), with counts (and how many are unverified) and first and last times seen.`,
+    description: `The sources that have sent events, most recently heard from first (at most ${MAX_SOURCES_LISTED}), with counts (and how many are unverified), first and last times seen, and the webhook URL a provider sends to (the public URL when there is one).`,
     input: {},
     output: {
-      sources: z.array(sourceStatsSchema),
+      sources: z.array(sourceStatsSchema.extend({ webhook_url: z.string() })),
       total: z.number().describe('how many sources have stored events'),
       omitted: z.number().describe('sources left out of the list (the least recently heard from)'),
+      public_url: z.string().nullable(),
     },
     annotations: READ_ONLY,
     run: () => {
-      const sources = deps.store.sources(MAX_SOURCES_LISTED);
+      const sources = deps.store.sources(MAX_SOURCES_LISTED).map((s) => ({ ...s, webhook_url: deps.webhookUrl(s.source) }));
       const total = Math.max(deps.store.sourceCount(), sources.length);
       const omitted = total - sources.length;
-      const lines = sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}`);
+      const publicUrl = deps.health().public_url.url;
+      const lines = sources.map((s) => `${s.source}: ${s.count} event(s)${s.unverified ? `, ${s.unverified} unverified` : ''}, last ${s.last_seen}; webhooks to ${s.webhook_url}`);
       if (omitted > 0) lines.push(`… and ${omitted} more source(s) heard from less recently, not listed.`);
-      const text = sources.length ? lines.join('\n') : 'No events yet. Point a provider at the webhook URL that `tidings serve` prints.';
-      return { structured: { sources, total, omitted }, text };
+      const text = sources.length
+        ? lines.join('\n')
+        : `No events yet. Point a provider at ${deps.webhookUrl('<source>')} (e.g. ${deps.webhookUrl('github')}).`;
+      return { structured: { sources, total, omitted, public_url: publicUrl }, text };
     },
   });
 }
