@@ -52,6 +52,14 @@ export function createFileSecretBackend(file: string): SecretBackend {
   };
 }
 
+/**
+ * Provider tokens and keys (provider links) live in the same backend as the signing
+ * secrets, so they are encrypted in the app and in the 0600 file headless, under names no
+ * source can have (a source name has no ":"). They are never listed, counted or verified with.
+ */
+const CREDENTIAL_PREFIX = 'credential:';
+const isCredential = (key: string) => key.startsWith(CREDENTIAL_PREFIX);
+
 export function envVarFor(source: string): string {
   return `TIDINGS_SECRET_${source.toUpperCase().replace(/-/g, '_')}`;
 }
@@ -140,7 +148,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
     },
 
     summary(): SecretSummary[] {
-      const sources = new Set([...Object.keys(stored), ...envSources()]);
+      const sources = new Set([...Object.keys(stored).filter((k) => !isCredential(k)), ...envSources()]);
       return [...sources].sort().map((source) => {
         const own = stored[source] ?? [];
         const envd = fromEnv(source);
@@ -153,6 +161,22 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
           updated_at: own[0]?.added_at ?? null,
         };
       });
+    },
+
+    /** A provider token or key kept for a link, by its reference; null when none is kept. */
+    credential(ref: string): string | null {
+      return stored[CREDENTIAL_PREFIX + ref]?.[0]?.value ?? null;
+    },
+
+    setCredential(ref: string, value: string): void {
+      write({ ...stored, [CREDENTIAL_PREFIX + ref]: [{ value, added_at: new Date().toISOString() }] });
+    },
+
+    removeCredential(ref: string): void {
+      if (!(CREDENTIAL_PREFIX + ref in stored)) return;
+      const next = { ...stored };
+      delete next[CREDENTIAL_PREFIX + ref];
+      write(next);
     },
 
     describe: () => backend.describe(),

@@ -42,6 +42,14 @@ import Database from 'better-sqlite3';
 import { createOutbound } from './outbound/service';
 import type { Outbound } from './outbound/service';
 import { createOutboundRouter } from './api/outbound-routes';
+import { OFF_STATUS, staticPublicUrl, webhookUrlFor } from './tunnel/public-url';
+import type { PublicUrl } from './tunnel/public-url';
+import { createLinks } from './links/service';
+import type { Links } from './links/service';
+import { createLinkReads } from './links/link-store';
+import { createGithubLinks, DEFAULT_GITHUB_API_URL } from './links/github';
+import { createStripeLinks, DEFAULT_STRIPE_API_URL } from './links/stripe';
+import { createLinksRouter } from './api/links-routes';
 
 export interface StartCoreOptions {
   config: CoreConfig;
@@ -57,6 +65,8 @@ export interface StartCoreOptions {
   staticDir?: string;
   /** Name resolution for outbound delivery; tests play a DNS name that points at a private address. */
   resolve?: (host: string) => Promise<string[]>;
+  /** The public URL; defaults to a fixed one from config.publicUrl (the tunnel manager replaces it). */
+  publicUrl?: PublicUrl;
 }
 
 export interface Core {
@@ -71,6 +81,8 @@ export interface Core {
   queries: DomainQueries;
   subscriptions: SubscriptionRegistry;
   outbound: Outbound;
+  publicUrl: PublicUrl;
+  links: Links;
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
@@ -229,7 +241,11 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       commits: committer.stats(),
       outbound: outboundHealth(),
     });
-    const webhookUrl = (source: string) => `${config.publicUrl?.replace(/\/$/, '') ?? ingestUrl}/webhooks/${source}`;
+    // Until the tunnel manager is wired in, a URL set in config is the public URL as it stands.
+    const publicUrl =
+      options.publicUrl ??
+      staticPublicUrl(config.publicUrl ? { mode: 'url', state: 'online', url: config.publicUrl.replace(/\/+$/, ''), reachable: null, checked_at: null, error: null } : OFF_STATUS);
+    const webhookUrl = (source: string) => webhookUrlFor(source, publicUrl.status().url, ingestUrl);
     const sendTest = async (source: string) => {
       const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
       const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
@@ -264,6 +280,17 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       ...(options.resolve ? { resolve: options.resolve } : {}),
     });
     cleanups.unshift(() => outbound.close());
+    const links = createLinks({
+      reads: createLinkReads(db),
+      write,
+      secrets,
+      publicUrl,
+      ingestUrl,
+      github: createGithubLinks({ apiUrl: env.TIDINGS_GITHUB_API_URL || DEFAULT_GITHUB_API_URL, userAgent: `Tidings/${VERSION}` }),
+      stripe: createStripeLinks({ apiUrl: env.TIDINGS_STRIPE_API_URL || DEFAULT_STRIPE_API_URL }),
+      logger,
+    });
+    cleanups.unshift(() => links.close());
     outboundHealth = () => {
       const targets = outbound.targets();
       const sum = (k: 'pending' | 'dead') => targets.reduce((n, t) => n + t[k], 0);
@@ -294,6 +321,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       }),
       createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
       createOutboundRouter(outbound),
+      createLinksRouter(links),
       apiFallback,
       apiErrorHandler,
     );
@@ -326,6 +354,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     writeRuntime(config.dataDir, runtime);
 
     outbound.start();
+    links.start();
     void writer.call('retention').catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
 
     let closing: Promise<void> | null = null;
@@ -335,6 +364,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         // Order: stop taking requests, let in-flight commits finish, then close the file.
         await mcp.close();
         await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
+        await links.close();
         await outbound.close();
         await committer.close();
         await subscriptions.close();
@@ -348,7 +378,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, health, dashboardLink, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, publicUrl, links, bus, secrets, logger, health, dashboardLink, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {
