@@ -149,12 +149,15 @@ export function createGithubLinks(options: { apiUrl: string; userAgent: string }
     /** Point the hook at a new URL; the secret and events stay as they are. */
     async updateUrl(spec: GithubHookTarget & { token: string; hookId: string; url: string }): Promise<void> {
       const octokit = client(spec.token);
-      const config = { url: spec.url, content_type: 'json' as const };
+      // Through `data`: octokit takes a `url` parameter as the request's own URL, and the
+      // hook config endpoint's body field is called exactly that.
+      const data = { url: spec.url, content_type: 'json' };
       try {
         if (spec.scope === 'repo') {
-          await octokit.rest.repos.updateWebhookConfigForRepo({ ...(where(spec) as { owner: string; repo: string }), hook_id: Number(spec.hookId), ...config });
+          const { owner, repo } = where(spec) as { owner: string; repo: string };
+          await octokit.request('PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config', { owner, repo, hook_id: Number(spec.hookId), data });
         } else {
-          await octokit.rest.orgs.updateWebhookConfigForOrg({ org: spec.target, hook_id: Number(spec.hookId), ...config });
+          await octokit.request('PATCH /orgs/{org}/hooks/{hook_id}/config', { org: spec.target, hook_id: Number(spec.hookId), data });
         }
       } catch (err) {
         if (isNotFound(err)) {
