@@ -94,6 +94,7 @@ export async function startAppShell(options: { args: AppArgs; dataDir: string; p
       unseen: 0,
       recent: [],
       sources: [],
+      links: [],
       claude: claude.state(),
       loginItem: { supported: loginItem.supported, enabled: loginItem.supported && loginItem.enabled() },
       notifications: prefs.get().notifications,

@@ -15,6 +15,14 @@ export interface TrayEvent {
   verified: boolean;
 }
 
+/** A provider link as the tray shows it: broken ones say why. */
+export interface TrayLink {
+  provider: 'github' | 'stripe';
+  target: string;
+  state: 'active' | 'broken';
+  error: string | null;
+}
+
 export interface TrayState {
   platform: NodeJS.Platform;
   core: { status: CoreStatus; detail: string | null; attached: boolean; ingestUrl: string | null };
@@ -22,6 +30,7 @@ export interface TrayState {
   /** Newest first. */
   recent: readonly TrayEvent[];
   sources: ReadonlyArray<{ source: string; url: string }>;
+  links: readonly TrayLink[];
   claude: ClaudeState;
   loginItem: { supported: boolean; enabled: boolean };
   notifications: Pick<NotificationPrefs, 'paused' | 'mutedSources' | 'defaults'>;
@@ -118,7 +127,29 @@ function tooltip(state: TrayState): string {
   const parts = ['Tidings', statusLine(state)];
   if (state.notifications.paused) parts.push('notifications paused');
   if (state.unseen > 0) parts.push(`${countLabel(state.unseen)} unseen`);
+  const broken = brokenLinks(state).length;
+  if (broken > 0) parts.push(`${broken} provider link${broken === 1 ? '' : 's'} broken`);
   return clip(parts.join(' · '), TOOLTIP_MAX);
+}
+
+const brokenLinks = (state: Pick<TrayState, 'links'>) => state.links.filter((l) => l.state === 'broken');
+const PROVIDER_NAMES: Record<TrayLink['provider'], string> = { github: 'GitHub', stripe: 'Stripe' };
+
+/** Links to GitHub and Stripe; a broken one (its URL could not be updated) says why, and opens the dashboard. */
+function linksMenu(state: TrayState): MenuNode | null {
+  if (state.links.length === 0) return null;
+  const broken = brokenLinks(state).length;
+  return {
+    kind: 'submenu',
+    label: broken > 0 ? `⚠ Provider links (${broken} broken)` : 'Provider links',
+    enabled: true,
+    items: state.links.map((l): MenuNode => {
+      const name = `${PROVIDER_NAMES[l.provider]} ${l.provider === 'stripe' ? `(${l.target} mode)` : l.target}`;
+      return l.state === 'broken'
+        ? { kind: 'item', label: menuLabel(`⚠ ${name}: broken: ${l.error ?? 'could not be updated'}`, state.platform, 90), action: { type: 'open' }, enabled: true }
+        : { kind: 'item', label: menuLabel(`${name}: linked`, state.platform), action: null, enabled: false };
+    }),
+  };
 }
 
 function claudeItem(claude: ClaudeState): MenuNode {
@@ -185,6 +216,7 @@ export function trayView(state: TrayState): TrayView {
       enabled: running && state.sources.length > 0,
       items: state.sources.map(({ source, url }) => ({ kind: 'item', label: menuLabel(source, platform), action: { type: 'copy', text: url }, enabled: true })),
     },
+    ...(linksMenu(state) ? [linksMenu(state)!] : []),
     claudeItem(state.claude),
     {
       kind: 'checkbox',
