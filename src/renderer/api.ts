@@ -16,12 +16,16 @@ import {
   eventRecordSchema,
   healthSchema,
   hourlySchema,
+  linkChangeSchema,
+  linksSchema,
   pushesSchema,
   secretChangeSchema,
   sendTestSchema,
   sourcesSchema,
   STREAM_EVENT,
+  unlinkSchema,
 } from '../shared/api';
+import type { LinkGithubBody, LinkStripeBody } from '../shared/api';
 import type { EventRecord } from '../shared/events';
 import {
   deliveriesSchema,
@@ -289,6 +293,12 @@ export const httpApi = {
   retryDelivery: (id: number) => request('POST', `/api/deliveries/${seg(id)}/retry`, retryResultSchema),
   /** Queue a message for every enabled push target. */
   push: (message: string) => request('POST', '/api/push', pushAnswerSchema, { message }),
+
+  links: () => request('GET', '/api/links', linksSchema),
+  /** The token goes to the core, which keeps it in secret storage; no answer carries it back. */
+  linkGithub: (body: LinkGithubBody) => request('POST', '/api/links/github', linkChangeSchema, body),
+  linkStripe: (body: LinkStripeBody) => request('POST', '/api/links/stripe', linkChangeSchema, body),
+  unlink: (id: number) => request('DELETE', `/api/links/${seg(id)}`, unlinkSchema),
 
   clients: () => request('GET', '/api/clients', clientsSchema),
   connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),

@@ -17,6 +17,7 @@ import {
 import { formatAgo, formatCount, formatDateTime, plural } from '../lib/format';
 import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
 import { CopyButton } from '../components/CopyButton';
+import { ProviderLink } from '../components/ProviderLink';
 import { useAction, useNow, usePersistentState, useResource } from '../components/hooks';
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -194,6 +195,7 @@ function SourceCard({ source, custom, now, onChanged, onForget }: {
         )}
       </div>
       <p className="hint">Paste it into: {pasteHint(source.provider)}.</p>
+      {source.source === 'github' || source.source === 'stripe' ? <ProviderLink provider={source.source} onChanged={onChanged} /> : null}
 
       <div className="secret-block">
         <p>
