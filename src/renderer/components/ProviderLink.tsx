@@ -160,8 +160,9 @@ function ConnectForm({ provider, onDone }: { provider: Provider; onDone(): void 
   );
 }
 
-export function ProviderLink({ provider, onChanged }: { provider: Provider; onChanged(): void }) {
-  const links = useResource(() => api.links(), []);
+/** `reloadKey` changes whenever the card's source is reloaded, so the links' state and last delivery follow. */
+export function ProviderLink({ provider, reloadKey, onChanged }: { provider: Provider; reloadKey: unknown; onChanged(): void }) {
+  const links = useResource(() => api.links(), [reloadKey]);
   const [open, setOpen] = useState(false);
   const now = useNow(30_000);
   const mine = (links.data?.links ?? []).filter((l) => l.provider === provider);

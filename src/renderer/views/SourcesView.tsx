@@ -195,7 +195,7 @@ function SourceCard({ source, custom, now, onChanged, onForget }: {
         )}
       </div>
       <p className="hint">Paste it into: {pasteHint(source.provider)}.</p>
-      {source.source === 'github' || source.source === 'stripe' ? <ProviderLink provider={source.source} onChanged={onChanged} /> : null}
+      {source.source === 'github' || source.source === 'stripe' ? <ProviderLink provider={source.source} reloadKey={source} onChanged={onChanged} /> : null}
 
       <div className="secret-block">
         <p>
