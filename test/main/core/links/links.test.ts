@@ -16,6 +16,8 @@ import { startReverseProxy } from '../../../helpers/reverse-proxy';
 import type { ReverseProxy } from '../../../helpers/reverse-proxy';
 import { movablePublicUrl } from '../../../helpers/public-url';
 import type { MovablePublicUrl } from '../../../helpers/public-url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { LinkInfo } from '../../../../src/shared/api';
 import type { EventRecord } from '../../../../src/shared/events';
 
@@ -327,6 +329,32 @@ describe('tidings unlink', () => {
       expect(await secretsOf('github')).toContain(link.secret_fingerprint);
     } finally {
       github.tokens.set(TOKEN, 'admin');
+    }
+  });
+});
+
+describe('an assistant and the links', () => {
+  it('no MCP tool can make or change a link, and what an assistant can read never holds a token, key or link secret', async () => {
+    await freshCore();
+    await api(core, 'POST', '/api/links/github', { token: TOKEN, repo: 'octo/hello' });
+    await api(core, 'POST', '/api/links/stripe', { key: STRIPE_KEY });
+    const client = new Client({ name: 'links-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${core.controlUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${core.token}` } } }));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(10);
+      expect(tools.filter((t) => /link|token|credential/i.test(`${t.name} ${t.description ?? ''}`)).map((t) => t.name)).toEqual([]);
+      const said = JSON.stringify([
+        await client.callTool({ name: 'health_check', arguments: {} }),
+        await client.callTool({ name: 'get_event_sources', arguments: {} }),
+      ]);
+      expect(said).not.toContain(TOKEN);
+      expect(said).not.toContain(STRIPE_KEY);
+      expect(said).not.toContain('credential:');
+      for (const h of github.hooks.values()) expect(said).not.toContain(h.config.secret!);
+      for (const e of stripe.endpoints.values()) expect(said).not.toContain(e.secret);
+    } finally {
+      await client.close();
     }
   });
 });
