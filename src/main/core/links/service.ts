@@ -70,12 +70,12 @@ export function createLinks(deps: LinksDeps) {
     // if GitHub refuses, so a failed link changes nothing.
     const secret = generateSecret('plain');
     const fp = fingerprint(secret);
-    secrets.rotate('github', secret);
+    const dropped = secrets.rotate('github', secret);
     let outcome: Awaited<ReturnType<GithubLinks['upsert']>>;
     try {
       outcome = await deps.github.upsert({ token: body.token, scope, target, url, secret, events, hookId: existing?.hook_id ?? null });
     } catch (err) {
-      secrets.remove('github', fp);
+      secrets.unrotate('github', secret, dropped);
       throw err;
     }
     if (existing && existing.secret_fingerprint !== fp) dropSecret('github', existing.secret_fingerprint);

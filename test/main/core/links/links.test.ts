@@ -160,6 +160,16 @@ describe('a link request that cannot succeed gets a clear error and changes noth
     await expectNothingChanged();
   });
 
+  it('a refused link keeps every secret the source had, even with the store full (five)', async () => {
+    await freshCore();
+    for (let i = 1; i <= 5; i++) await api(core, 'POST', '/api/secrets/github/rotate', { value: `person-secret-${i}` });
+    const before = await secretsOf('github');
+    expect(before).toHaveLength(5);
+    const res = await api(core, 'POST', '/api/links/github', { token: TOKEN, repo: 'octo/nope' });
+    expect(res.status).toBe(404);
+    expect(await secretsOf('github')).toEqual(before);
+  });
+
   it('a repository that does not exist: 404 naming it', async () => {
     await freshCore();
     const res = await api<{ error: string }>(core, 'POST', '/api/links/github', { token: TOKEN, repo: 'octo/nope' });
