@@ -82,7 +82,8 @@ export function createGithubLinks(options: { apiUrl: string; userAgent: string }
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const client = (token: string) =>
     // No retry or throttling plugins: a refusal goes straight back to the person, who decides.
-    new Octokit({ auth: token, baseUrl: apiUrl, userAgent: options.userAgent, request: { retries: 0 } });
+    // A client per operation, so the 30 s limit covers that operation's requests.
+    new Octokit({ auth: token, baseUrl: apiUrl, userAgent: options.userAgent, request: { signal: AbortSignal.timeout(30_000) } });
   const where = (t: GithubHookTarget) => {
     if (t.scope === 'org') return { org: t.target };
     const [owner = '', repo = ''] = t.target.split('/');
