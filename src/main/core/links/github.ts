@@ -1,7 +1,7 @@
 // GitHub's side of a provider link, through @octokit/rest: create, update and delete the
 // repository's (or organization's) webhook, and map GitHub's answers to sentences that
 // name what to fix: the token, the permission it lacks, the repository's name.
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { LinkError, retryAfterSeconds } from './errors';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
@@ -80,10 +80,13 @@ const isNotFound = (err: unknown) => (err as RequestErrorLike).status === 404;
 
 export function createGithubLinks(options: { apiUrl: string; userAgent: string }) {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const client = (token: string) =>
+  // Loaded on first use: every `tidings` command loads the core's modules, and only linking needs this one.
+  const client = async (token: string): Promise<Octokit> => {
+    const { Octokit } = await import('@octokit/rest');
     // No retry or throttling plugins: a refusal goes straight back to the person, who decides.
     // A client per operation, so the 30 s limit covers that operation's requests.
-    new Octokit({ auth: token, baseUrl: apiUrl, userAgent: options.userAgent, request: { signal: AbortSignal.timeout(30_000) } });
+    return new Octokit({ auth: token, baseUrl: apiUrl, userAgent: options.userAgent, request: { signal: AbortSignal.timeout(30_000) } });
+  };
   const where = (t: GithubHookTarget) => {
     if (t.scope === 'org') return { org: t.target };
     const [owner = '', repo = ''] = t.target.split('/');
@@ -119,9 +122,9 @@ export function createGithubLinks(options: { apiUrl: string; userAgent: string }
 
     /** Create the webhook, or update the one Tidings made (or one already at our URL). */
     async upsert(spec: GithubHookSpec): Promise<{ hookId: string; result: string }> {
-      const octokit = client(spec.token);
       const config = { url: spec.url, content_type: 'json' as const, secret: spec.secret, insecure_ssl: '0' as const };
       try {
+        const octokit = await client(spec.token);
         if (spec.hookId !== null) {
           try {
             await update(octokit, spec, Number(spec.hookId), config);
@@ -149,11 +152,11 @@ export function createGithubLinks(options: { apiUrl: string; userAgent: string }
 
     /** Point the hook at a new URL; the secret and events stay as they are. */
     async updateUrl(spec: GithubHookTarget & { token: string; hookId: string; url: string }): Promise<void> {
-      const octokit = client(spec.token);
       // Through `data`: octokit takes a `url` parameter as the request's own URL, and the
       // hook config endpoint's body field is called exactly that.
       const data = { url: spec.url, content_type: 'json' };
       try {
+        const octokit = await client(spec.token);
         if (spec.scope === 'repo') {
           const { owner, repo } = where(spec) as { owner: string; repo: string };
           await octokit.request('PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config', { owner, repo, hook_id: Number(spec.hookId), data });
@@ -170,8 +173,8 @@ export function createGithubLinks(options: { apiUrl: string; userAgent: string }
 
     /** Delete the hook; false when GitHub no longer had it. */
     async remove(spec: GithubHookTarget & { token: string; hookId: string }): Promise<boolean> {
-      const octokit = client(spec.token);
       try {
+        const octokit = await client(spec.token);
         if (spec.scope === 'repo') await octokit.rest.repos.deleteWebhook({ ...(where(spec) as { owner: string; repo: string }), hook_id: Number(spec.hookId) });
         else await octokit.rest.orgs.deleteWebhook({ org: spec.target, hook_id: Number(spec.hookId) });
         return true;

@@ -1,7 +1,7 @@
 // Stripe's side of a provider link, through the stripe SDK: create, update and delete the
 // webhook endpoint. Stripe returns the signing secret only when the endpoint is created,
 // so that is when Tidings keeps it.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { LinkError, retryAfterSeconds } from './errors';
 
 export const DEFAULT_STRIPE_API_URL = 'https://api.stripe.com';
@@ -63,8 +63,11 @@ const isNotFound = (err: unknown) => (err as StripeErrorLike).statusCode === 404
 
 export function createStripeLinks(options: { apiUrl: string }) {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const client = (key: string) =>
-    new Stripe(key, { ...stripeClientOptions(apiUrl), maxNetworkRetries: 0, timeout: 30_000, telemetry: false });
+  // Loaded on first use: every `tidings` command loads the core's modules, and only linking needs this one.
+  const client = async (key: string): Promise<Stripe> => {
+    const { default: StripeClient } = await import('stripe');
+    return new StripeClient(key, { ...stripeClientOptions(apiUrl), maxNetworkRetries: 0, timeout: 30_000, telemetry: false });
+  };
 
   return {
     apiUrl,
@@ -74,7 +77,9 @@ export function createStripeLinks(options: { apiUrl: string }) {
      * created a new endpoint (it shows the secret once, then never again).
      */
     async upsert(spec: { key: string; url: string; events: string[]; endpointId: string | null }): Promise<{ endpointId: string; secret: string | null; result: string }> {
-      const stripe = client(spec.key);
+      const stripe = await client(spec.key).catch((err: unknown) => {
+        throw stripeError(err, apiUrl);
+      });
       const enabled_events = spec.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[];
       try {
         if (spec.endpointId !== null) {
@@ -101,7 +106,7 @@ export function createStripeLinks(options: { apiUrl: string }) {
 
     async updateUrl(spec: { key: string; endpointId: string; url: string }): Promise<void> {
       try {
-        await client(spec.key).webhookEndpoints.update(spec.endpointId, { url: spec.url });
+        await (await client(spec.key)).webhookEndpoints.update(spec.endpointId, { url: spec.url });
       } catch (err) {
         if (isNotFound(err)) throw new LinkError(404, `stripe: endpoint ${spec.endpointId} is gone (deleted in the Stripe dashboard?); link again`);
         throw stripeError(err, apiUrl);
@@ -111,7 +116,7 @@ export function createStripeLinks(options: { apiUrl: string }) {
     /** Delete the endpoint; false when Stripe no longer had it. */
     async remove(spec: { key: string; endpointId: string }): Promise<boolean> {
       try {
-        await client(spec.key).webhookEndpoints.del(spec.endpointId);
+        await (await client(spec.key)).webhookEndpoints.del(spec.endpointId);
         return true;
       } catch (err) {
         if (isNotFound(err)) return false;
