@@ -16,6 +16,8 @@ import {
   eventRecordSchema,
   healthSchema,
   hourlySchema,
+  linkChangeSchema,
+  linksSchema,
   pushesSchema,
   secretChangeSchema,
   sendTestSchema,
@@ -23,8 +25,10 @@ import {
   tunnelChangeSchema,
   tunnelInfoSchema,
   STREAM_EVENT,
+  unlinkSchema,
 } from '../shared/api';
 import type { TunnelRequestBody } from '../shared/api';
+import type { LinkGithubBody, LinkStripeBody } from '../shared/api';
 import type { EventRecord } from '../shared/events';
 import {
   deliveriesSchema,
@@ -301,6 +305,11 @@ export const httpApi = {
 
   /** End this browser's dashboard session (the token and MCP clients are not affected). */
   signOut: () => request('POST', '/api/session/logout', z.object({ signed_out: z.literal(true), ended_session: z.boolean() })),
+  links: () => request('GET', '/api/links', linksSchema),
+  /** The token goes to the core, which keeps it in secret storage; no answer carries it back. */
+  linkGithub: (body: LinkGithubBody) => request('POST', '/api/links/github', linkChangeSchema, body),
+  linkStripe: (body: LinkStripeBody) => request('POST', '/api/links/stripe', linkChangeSchema, body),
+  unlink: (id: number) => request('DELETE', `/api/links/${seg(id)}`, unlinkSchema),
 
   clients: () => request('GET', '/api/clients', clientsSchema),
   connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),

@@ -199,3 +199,56 @@ export const STREAM_EVENT = 'event';
 export const STREAM_KEEPALIVE_MS = 15_000;
 
 export { eventDetailSchema, eventRecordSchema, publicUrlStatusSchema };
+
+// Provider links (PRODUCT.md, "Provider links"): webhooks Tidings set up at GitHub or Stripe
+// with the user's token. The token or key goes in and never comes back out.
+export const LINK_PROVIDERS = ['github', 'stripe'] as const;
+export const linkInfoSchema = z.object({
+  id: z.number(),
+  provider: z.enum(LINK_PROVIDERS),
+  scope: z.enum(['repo', 'org', 'account']),
+  /** owner/repo, the organization, or "test" / "live" for Stripe's mode. */
+  target: z.string(),
+  source: z.string(),
+  /** The provider's hook (GitHub) or endpoint (Stripe) id. */
+  hook_id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  secret_fingerprint: z.string(),
+  state: z.enum(['active', 'broken']),
+  error: z.string().nullable(),
+  last_result: z.string().nullable(),
+  synced_at: z.string().nullable(),
+  created_at: z.string(),
+  /** The newest delivery this core received on the link's source, accepted or rejected. */
+  last_delivery: z
+    .object({ at: z.string(), outcome: z.enum(['verified', 'unverified', 'rejected']), detail: z.string() })
+    .nullable(),
+});
+export type LinkInfo = z.infer<typeof linkInfoSchema>;
+export const linksSchema = z.object({ links: z.array(linkInfoSchema) });
+
+const eventTypeList = z
+  .array(z.string().regex(/^(\*|[a-z][a-z0-9_.]{0,99})$/, 'must be an event name such as push, pull_request or invoice.paid, or *'))
+  .min(1, 'give at least one event, or leave events out for every event')
+  .max(100);
+const githubName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
+export const linkGithubBodySchema = z
+  .object({
+    token: z.string().min(1, 'a GitHub token is required').max(1000),
+    repo: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, 'must be OWNER/REPO').optional(),
+    org: z.string().regex(githubName, 'must be an organization name').optional(),
+    events: eventTypeList.optional(),
+  })
+  .strict()
+  .refine((b) => (b.repo === undefined) !== (b.org === undefined), { message: 'give either repo (OWNER/REPO) or org, not both and not neither' });
+export type LinkGithubBody = z.infer<typeof linkGithubBodySchema>;
+export const linkStripeBodySchema = z
+  .object({
+    key: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,250}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…) or a restricted key (rk_…)'),
+    events: eventTypeList.optional(),
+  })
+  .strict();
+export type LinkStripeBody = z.infer<typeof linkStripeBodySchema>;
+export const linkChangeSchema = z.object({ link: linkInfoSchema, created: z.boolean() });
+export const unlinkSchema = z.object({ removed: linkInfoSchema, provider_deleted: z.boolean() });

@@ -7,6 +7,7 @@ import { VERSION } from '../core/version';
 import { CliError } from './client';
 import { registerConnect } from './commands/connect';
 import { registerEvents } from './commands/events';
+import { registerLinks } from './commands/links';
 import { registerMcp } from './commands/mcp';
 import { registerSecret } from './commands/secret';
 import { registerSendTest } from './commands/send-test';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerMcp(program);
   registerTargets(program);
   registerTunnel(program);
+  registerLinks(program);
   for (const cmd of program.commands) cmd.exitOverride();
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride();
   return program;

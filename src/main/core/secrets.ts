@@ -52,7 +52,7 @@ export function createFileSecretBackend(file: string): SecretBackend {
 }
 
 /**
- * Credentials for outside services (the ngrok authtoken, say) share the secret store so
+ * Credentials for outside services (the ngrok authtoken, provider link tokens) share the secret store so
  * that they get the same protection (encrypted in the app, 0600 headless), under keys that
  * no source name can take (source names have no ':').
  */
@@ -168,10 +168,22 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
       write({ ...stored, [source]: [{ value, added_at: new Date().toISOString() }] });
     },
 
-    /** Add a new secret in front; older ones keep verifying until removed. */
-    rotate(source: string, value: string): void {
-      const kept = (stored[source] ?? []).filter((s) => s.value !== value).slice(0, MAX_SECRETS_PER_SOURCE - 1);
+    /** Add a new secret in front; older ones keep verifying until removed. Returns the ones dropped past the cap. */
+    rotate(source: string, value: string): StoredSecret[] {
+      const others = (stored[source] ?? []).filter((s) => s.value !== value);
+      const kept = others.slice(0, MAX_SECRETS_PER_SOURCE - 1);
       write({ ...stored, [source]: [{ value, added_at: new Date().toISOString() }, ...kept] });
+      return others.slice(MAX_SECRETS_PER_SOURCE - 1);
+    },
+
+    /** Undo a rotate that did not take: the new secret out, the ones it pushed past the cap back. */
+    unrotate(source: string, value: string, dropped: readonly StoredSecret[]): void {
+      const rest = (stored[source] ?? []).filter((s) => s.value !== value);
+      const back = [...rest, ...dropped].slice(0, MAX_SECRETS_PER_SOURCE);
+      const next = { ...stored };
+      if (back.length > 0) next[source] = back;
+      else delete next[source];
+      write(next);
     },
 
     /** Remove all stored secrets of a source, or only the one with this fingerprint. */

@@ -61,6 +61,12 @@ import { webhookUrlFor } from './tunnel/public-url';
 
 /** The secret store's name for the ngrok authtoken. */
 export const NGROK_AUTHTOKEN_CREDENTIAL = 'ngrok-authtoken';
+import { createLinks } from './links/service';
+import type { Links } from './links/service';
+import { createLinkReads } from './links/link-store';
+import { createGithubLinks, DEFAULT_GITHUB_API_URL } from './links/github';
+import { createStripeLinks, DEFAULT_STRIPE_API_URL } from './links/stripe';
+import { createLinksRouter } from './api/links-routes';
 
 export interface StartCoreOptions {
   config: CoreConfig;
@@ -78,6 +84,8 @@ export interface StartCoreOptions {
   resolve?: (host: string) => Promise<string[]>;
   /** The tunnel provider for ngrok mode; defaults to @ngrok/ngrok (tests use a stand-in, or point it at a closed port). */
   tunnelDriver?: TunnelDriver;
+  /** The public URL as links and health see it; defaults to the tunnel manager (tests move their own). */
+  publicUrl?: PublicUrl;
 }
 
 export interface Core {
@@ -92,6 +100,7 @@ export interface Core {
   queries: DomainQueries;
   subscriptions: SubscriptionRegistry;
   outbound: Outbound;
+  links: Links;
   bus: EventBus;
   secrets: Secrets;
   logger: Logger;
@@ -257,6 +266,8 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       override: config.publicUrl ? { mode: 'url', url: config.publicUrl.replace(/\/+$/, '') } : null,
     });
     cleanups.unshift(() => tunnel.close());
+    // Tests may hand in a public URL they move themselves; otherwise the tunnel manager's.
+    const publicUrl: PublicUrl = options.publicUrl ?? tunnel;
     let controlPort = config.controlPort;
     const control = express();
     control.disable('x-powered-by');
@@ -308,9 +319,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       secrets_backend: secrets.describe(),
       commits: committer.stats(),
       outbound: outboundHealth(),
-      public_url: tunnel.status(),
+      public_url: publicUrl.status(),
     });
-    const webhookUrl = (source: string) => webhookUrlFor(source, tunnel.status().url, ingestUrl);
+    const webhookUrl = (source: string) => webhookUrlFor(source, publicUrl.status().url, ingestUrl);
     const sendTest = async (source: string) => {
       const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
       const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
@@ -348,6 +359,17 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       ...(options.resolve ? { resolve: options.resolve } : {}),
     });
     cleanups.unshift(() => outbound.close());
+    const links = createLinks({
+      reads: createLinkReads(db),
+      write,
+      secrets,
+      publicUrl,
+      ingestUrl,
+      github: createGithubLinks({ apiUrl: env.TIDINGS_GITHUB_API_URL || DEFAULT_GITHUB_API_URL, userAgent: `Tidings/${VERSION}` }),
+      stripe: createStripeLinks({ apiUrl: env.TIDINGS_STRIPE_API_URL || DEFAULT_STRIPE_API_URL }),
+      logger,
+    });
+    cleanups.unshift(() => links.close());
     outboundHealth = () => {
       const targets = outbound.targets();
       const sum = (k: 'pending' | 'dead') => targets.reduce((n, t) => n + t[k], 0);
@@ -402,6 +424,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         storeAuthtoken: (value) => secrets.setCredential(NGROK_AUTHTOKEN_CREDENTIAL, value),
         removeAuthtoken: () => secrets.removeCredential(NGROK_AUTHTOKEN_CREDENTIAL),
       }),
+      createLinksRouter(links),
       apiFallback,
       apiErrorHandler,
     );
@@ -445,6 +468,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
 
     outbound.start();
     tunnel.start();
+    links.start();
     void writer.call('retention').catch((err: unknown) => logger.warn('retention failed', { error: String(err) }));
 
     let closing: Promise<void> | null = null;
@@ -455,6 +479,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         await mcp.close();
         await tunnel.close();
         await Promise.all([closeServer(ingestServer), closeServer(controlServer)]);
+        await links.close();
         await outbound.close();
         await committer.close();
         await subscriptions.close();
@@ -469,7 +494,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       return closing;
     };
     logger.info('core started', { ingest: ingestUrl, control: controlUrl, data_dir: config.dataDir, mode: options.mode });
-    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, publicUrl: tunnel, tunnel, instance, health, dashboardLink, sessions, close };
+    return { config, token, runtime, store, db, writer, queries, subscriptions, outbound, bus, secrets, logger, publicUrl, tunnel, links, instance, health, dashboardLink, sessions, close };
   } catch (err) {
     for (const cleanup of cleanups) {
       try {

@@ -95,6 +95,7 @@ export async function startAppShell(options: { args: AppArgs; dataDir: string; p
       recent: [],
       sources: [],
       publicUrl: null,
+      links: [],
       claude: claude.state(),
       loginItem: { supported: loginItem.supported, enabled: loginItem.supported && loginItem.enabled() },
       notifications: prefs.get().notifications,

@@ -53,8 +53,8 @@ export async function followCore(o: FollowOptions): Promise<() => void> {
     },
   );
   const sources = async () => {
-    const list = await link.client.sources().catch(() => null);
-    o.update({ ...(list ? { sources: list } : {}), ...o.alsoRefresh?.() });
+    const [list, links] = await Promise.all([link.client.sources().catch(() => null), link.client.links().catch(() => null)]);
+    o.update({ ...(list ? { sources: list } : {}), ...(links ? { links } : {}), ...o.alsoRefresh?.() });
   };
   const health = async () => {
     const h = await link.client.health().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));

@@ -16,6 +16,14 @@ export interface TrayEvent {
   verified: boolean;
 }
 
+/** A provider link as the tray shows it: broken ones say why. */
+export interface TrayLink {
+  provider: 'github' | 'stripe';
+  target: string;
+  state: 'active' | 'broken';
+  error: string | null;
+}
+
 export interface TrayState {
   platform: NodeJS.Platform;
   core: { status: CoreStatus; detail: string | null; attached: boolean; ingestUrl: string | null };
@@ -26,6 +34,7 @@ export interface TrayState {
   sources: ReadonlyArray<{ source: string; url: string }>;
   /** The public URL, as the core last reported it; null until known. */
   publicUrl: PublicUrlStatus | null;
+  links: readonly TrayLink[];
   claude: ClaudeState;
   loginItem: { supported: boolean; enabled: boolean };
   notifications: Pick<NotificationPrefs, 'paused' | 'mutedSources' | 'defaults'>;
@@ -122,6 +131,8 @@ function tooltip(state: TrayState): string {
   const parts = ['Tidings', statusLine(state)];
   if (state.notifications.paused) parts.push('notifications paused');
   if (state.unseen > 0) parts.push(`${countLabel(state.unseen)} unseen`);
+  const broken = brokenLinks(state).length;
+  if (broken > 0) parts.push(`${broken} provider link${broken === 1 ? '' : 's'} broken`);
   return clip(parts.join(' · '), TOOLTIP_MAX);
 }
 
@@ -134,6 +145,26 @@ export function publicUrlItem(p: PublicUrlStatus | null, running: boolean, platf
     return { kind: 'item', label: menuLabel(`⚠ Public URL: not reachable${p.error ? `: ${p.error}` : ''}`, platform), action: { type: 'open' }, enabled: true };
   }
   return { kind: 'item', label: menuLabel(`Public URL: on, ${p.url.replace(/^https?:\/\//, '')} (copy)`, platform), action: { type: 'copy', text: p.url }, enabled: true };
+}
+
+const brokenLinks = (state: Pick<TrayState, 'links'>) => state.links.filter((l) => l.state === 'broken');
+const PROVIDER_NAMES: Record<TrayLink['provider'], string> = { github: 'GitHub', stripe: 'Stripe' };
+
+/** Links to GitHub and Stripe; a broken one (its URL could not be updated) says why, and opens the dashboard. */
+function linksMenu(state: TrayState): MenuNode | null {
+  if (state.links.length === 0) return null;
+  const broken = brokenLinks(state).length;
+  return {
+    kind: 'submenu',
+    label: broken > 0 ? `⚠ Provider links (${broken} broken)` : 'Provider links',
+    enabled: true,
+    items: state.links.map((l): MenuNode => {
+      const name = `${PROVIDER_NAMES[l.provider]} ${l.provider === 'stripe' ? `(${l.target} mode)` : l.target}`;
+      return l.state === 'broken'
+        ? { kind: 'item', label: menuLabel(`⚠ ${name}: broken: ${l.error ?? 'could not be updated'}`, state.platform, 90), action: { type: 'open' }, enabled: true }
+        : { kind: 'item', label: menuLabel(`${name}: linked`, state.platform), action: null, enabled: false };
+    }),
+  };
 }
 
 function claudeItem(claude: ClaudeState): MenuNode {
@@ -201,6 +232,7 @@ export function trayView(state: TrayState): TrayView {
       items: state.sources.map(({ source, url }) => ({ kind: 'item', label: menuLabel(source, platform), action: { type: 'copy', text: url }, enabled: true })),
     },
     publicUrlItem(state.publicUrl, running, platform),
+    ...(linksMenu(state) ? [linksMenu(state)!] : []),
     claudeItem(state.claude),
     {
       kind: 'checkbox',

@@ -19,6 +19,7 @@ import {
 import { formatAgo, formatCount, formatDateTime, plural } from '../lib/format';
 import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
 import { CopyButton } from '../components/CopyButton';
+import { ProviderLink } from '../components/ProviderLink';
 import { useAction, useInterval, useNow, usePersistentState, useResource } from '../components/hooks';
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -203,6 +204,7 @@ function SourceCard({ source, custom, localOnly, now, onChanged, onForget }: {
           This address works on this machine only; turn on the Public URL above for providers on the internet.
         </p>
       ) : null}
+      {source.source === 'github' || source.source === 'stripe' ? <ProviderLink provider={source.source} reloadKey={source} onChanged={onChanged} /> : null}
 
       <div className="secret-block">
         <p>

@@ -105,6 +105,7 @@ describe('the tray', () => {
     recent: [],
     sources: [{ source: 'github', url: 'http://x/webhooks/github' }],
     publicUrl: null,
+    links: [],
     claude: 'not-connected',
     loginItem: { supported: true, enabled: false },
     notifications: DEFAULT_NOTIFICATION_PREFS,

@@ -15,6 +15,7 @@ function state(patch: Partial<TrayState> = {}): TrayState {
       { source: 'stripe', url: 'https://relay.example/webhooks/stripe' },
     ],
     publicUrl: { mode: 'off', state: 'off', url: null, reachable: null, checked_at: null, error: null },
+    links: [],
     claude: 'not-connected',
     loginItem: { supported: true, enabled: false },
     notifications: DEFAULT_NOTIFICATION_PREFS,
@@ -228,5 +229,36 @@ describe('tray: the public URL', () => {
     const menu = trayView(state({ sources: [{ source: 'github', url: 'https://hooks.example.com/webhooks/github' }], publicUrl: pub({}) })).menu;
     const copy = find(menu, 'Copy webhook URL');
     expect(copy.kind === 'submenu' && copy.items[0]).toMatchObject({ label: 'github', action: { type: 'copy', text: 'https://hooks.example.com/webhooks/github' } });
+  });
+});
+
+describe('provider links in the tray', () => {
+  const gh = { provider: 'github' as const, target: 'octo/hello', state: 'active' as const, error: null };
+  const st = { provider: 'stripe' as const, target: 'test', state: 'active' as const, error: null };
+  const brokenGh = { ...gh, state: 'broken' as const, error: 'github: hook 4000 on the repository octo/hello is gone (deleted at GitHub?); link again' };
+
+  it.each([
+    ['no links: no entry', [], null, null],
+    ['linked and working: a quiet list', [gh, st], 'Provider links', ['GitHub octo/hello: linked', 'Stripe (test mode): linked']],
+    ['one broken: flagged, with the reason', [brokenGh, st], '⚠ Provider links (1 broken)', [`⚠ GitHub octo/hello: broken: ${brokenGh.error}`.slice(0, 89) + '…', 'Stripe (test mode): linked']],
+  ] as const)('%s', (_name, links, label, items) => {
+    const view = trayView(state({ links: [...links] }));
+    const entry = view.menu.find((n) => n.kind === 'submenu' && /Provider links/.test(n.label));
+    if (label === null) {
+      expect(entry).toBeUndefined();
+      return;
+    }
+    expect(entry).toMatchObject({ kind: 'submenu', label });
+    const labels = (entry as Extract<MenuNode, { kind: 'submenu' }>).items.map((i) => (i.kind === 'separator' ? '---' : i.label));
+    expect(labels).toEqual(items);
+  });
+
+  it('a broken link opens the dashboard, says so in the tooltip, and a working one is not clickable', () => {
+    const view = trayView(state({ links: [brokenGh, gh] }));
+    const entry = find(view.menu, /Provider links/) as Extract<MenuNode, { kind: 'submenu' }>;
+    expect(entry.items[0]).toMatchObject({ kind: 'item', action: { type: 'open' }, enabled: true });
+    expect(entry.items[1]).toMatchObject({ kind: 'item', action: null, enabled: false });
+    expect(view.tooltip).toContain('1 provider link broken');
+    expect(trayView(state({ links: [gh] })).tooltip).not.toContain('broken');
   });
 });
