@@ -33,6 +33,7 @@ if (mode === 'durable') {
     logger,
     maxBodyBytes: 5 * 1024 * 1024,
     version: 'bench',
+    instance: 'bench',
   });
   const server = http.createServer(app).listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);

@@ -5,7 +5,8 @@
 // - dist/preload/index.cjs: the window's sandboxed preload;
 // - dist/bridge.cjs: the MCP stdio bridge the installed app runs in Node mode (shipped
 //   outside the asar, see src/main/shell/bridge-launch.ts).
-// Native modules (better-sqlite3) and electron stay external: they are loaded at run time.
+// Native modules (better-sqlite3, @ngrok/ngrok) and electron stay external: they are loaded at
+// run time (ngrok only when a tunnel is turned on; it is an optional dependency).
 import { build } from 'esbuild';
 
 const common = {
@@ -14,7 +15,7 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['better-sqlite3', 'electron'],
+  external: ['better-sqlite3', '@ngrok/ngrok', 'electron'],
   logLevel: 'info',
   // store/writer.ts reads import.meta only where __dirname is missing (ESM); the bundle has it.
   logOverride: { 'empty-import-meta': 'silent' },

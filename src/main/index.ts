@@ -10,6 +10,8 @@ import { startAppShell } from './shell/app-shell';
 import { createAppLogger } from './shell/logging';
 import type { AppShell } from './shell/app-shell';
 
+// The core runs in this process: its data directory, database, WAL and logs are for this user only.
+process.umask(0o077);
 const args = parseAppArgs(process.argv);
 const dataDir = resolveDataDir(args.dataDir);
 const paths = shellPaths({ dataDir, packaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });

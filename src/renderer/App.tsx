@@ -49,6 +49,27 @@ function HealthBadge() {
   );
 }
 
+function SignOut() {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const signOut = () => {
+    setPending(true);
+    api.signOut().then(
+      // A page of the core's own that says how to sign in again; the session cookie is gone.
+      () => window.location.assign('/login?signed_out=1'),
+      (e: unknown) => {
+        setPending(false);
+        setError(errorMessage(e));
+      },
+    );
+  };
+  return (
+    <button type="button" className="button sign-out" onClick={signOut} disabled={pending} data-testid="sign-out" title={error ?? 'End this dashboard session'}>
+      {error ? 'Sign out failed' : 'Sign out'}
+    </button>
+  );
+}
+
 export function App() {
   const [view, setView] = useState<ViewId>('events');
   // `#/events/<id>` (a notification or the tray's recent events) opens that event.
@@ -103,6 +124,7 @@ export function App() {
           Tidings
         </span>
         <HealthBadge />
+        <SignOut />
       </header>
       <nav className="app-nav" aria-label="Views">
         <div role="tablist" aria-orientation="vertical" onKeyDown={onNavKey}>

@@ -16,12 +16,19 @@ import {
   eventRecordSchema,
   healthSchema,
   hourlySchema,
+  linkChangeSchema,
+  linksSchema,
   pushesSchema,
   secretChangeSchema,
   sendTestSchema,
   sourcesSchema,
+  tunnelChangeSchema,
+  tunnelInfoSchema,
   STREAM_EVENT,
+  unlinkSchema,
 } from '../shared/api';
+import type { TunnelRequestBody } from '../shared/api';
+import type { LinkGithubBody, LinkStripeBody } from '../shared/api';
 import type { EventRecord } from '../shared/events';
 import {
   deliveriesSchema,
@@ -231,6 +238,12 @@ export const httpApi = {
   stream,
 
   sources: () => request('GET', '/api/sources', sourcesSchema),
+  /** The public URL providers post to (the authtoken's origin only, never its value). */
+  tunnel: () => request('GET', '/api/tunnel', tunnelInfoSchema),
+  /** Start ngrok, use your own URL, or turn it off; refused changes leave everything as it was. */
+  setTunnel: (body: TunnelRequestBody) => request('PUT', '/api/tunnel', tunnelChangeSchema, body),
+  /** Check now that the public URL reaches this core. */
+  checkTunnel: () => request('POST', '/api/tunnel/check', tunnelInfoSchema),
   /** Replace the source's stored secrets with this one. */
   setSecret: (source: string, value: string) => request('PUT', `/api/secrets/${seg(source)}`, secretChangeSchema, { value }),
   /** Put a new secret in front; the old ones keep verifying until removed. */
@@ -289,6 +302,14 @@ export const httpApi = {
   retryDelivery: (id: number) => request('POST', `/api/deliveries/${seg(id)}/retry`, retryResultSchema),
   /** Queue a message for every enabled push target. */
   push: (message: string) => request('POST', '/api/push', pushAnswerSchema, { message }),
+
+  /** End this browser's dashboard session (the token and MCP clients are not affected). */
+  signOut: () => request('POST', '/api/session/logout', z.object({ signed_out: z.literal(true), ended_session: z.boolean() })),
+  links: () => request('GET', '/api/links', linksSchema),
+  /** The token goes to the core, which keeps it in secret storage; no answer carries it back. */
+  linkGithub: (body: LinkGithubBody) => request('POST', '/api/links/github', linkChangeSchema, body),
+  linkStripe: (body: LinkStripeBody) => request('POST', '/api/links/stripe', linkChangeSchema, body),
+  unlink: (id: number) => request('DELETE', `/api/links/${seg(id)}`, unlinkSchema),
 
   clients: () => request('GET', '/api/clients', clientsSchema),
   connectClient: (client: string) => request('POST', `/api/clients/${seg(client)}/connect`, clientChangeSchema),

@@ -3,6 +3,7 @@
 // api module parses responses with them. One file, so the two cannot drift.
 import { z } from 'zod';
 import { eventDetailSchema, eventRecordSchema, rejectionSchema, sourceStatsSchema } from './events';
+import { publicUrlStatusSchema } from './public-url';
 
 export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -25,6 +26,8 @@ export const healthSchema = z.object({
   secrets_backend: z.string(),
   commits: z.object({ batches: z.number(), committed: z.number(), queued: z.number() }),
   outbound: z.object({ targets: z.number(), enabled: z.number(), pending: z.number(), dead: z.number() }),
+  /** The public URL providers post to, and whether it reaches this core. */
+  public_url: publicUrlStatusSchema,
 });
 export type HealthInfo = z.infer<typeof healthSchema>;
 
@@ -155,7 +158,8 @@ export const clientStatusSchema = z.object({
   problem: z.string().nullable(),
 });
 export type ClientStatusInfo = z.infer<typeof clientStatusSchema>;
-export const clientsSchema = z.object({ clients: z.array(clientStatusSchema), mcp_url: z.string(), token: z.string() });
+/** `token` is null for the dashboard's session: it never hands out the token (read `token_file`). */
+export const clientsSchema = z.object({ clients: z.array(clientStatusSchema), mcp_url: z.string(), token: z.string().nullable(), token_file: z.string().nullable() });
 export const clientChangeSchema = z.object({
   client: z.string(),
   path: z.string(),
@@ -166,10 +170,85 @@ export const clientChangeSchema = z.object({
   summary: z.string(),
 });
 
+/** GET /api/tunnel: the status JSON, and where the ngrok authtoken comes from (never its value). */
+export const tunnelInfoSchema = publicUrlStatusSchema.extend({ authtoken: z.enum(['env', 'stored']).nullable() });
+export type TunnelInfo = z.infer<typeof tunnelInfoSchema>;
+
+const authtokenValue = z
+  .string()
+  .trim()
+  .min(20, 'an ngrok authtoken is longer than that: copy it from https://dashboard.ngrok.com/get-started/your-authtoken')
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'an ngrok authtoken has only letters, digits, "_" and "-"');
+
+/** PUT /api/tunnel. The authtoken, when given, is stored as a secret and never returned. */
+export const tunnelRequestSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }).strict(),
+  z.object({ mode: z.literal('ngrok'), domain: z.string().max(253).nullable().optional(), authtoken: authtokenValue.optional() }).strict(),
+  z.object({ mode: z.literal('url'), url: z.string().min(1).max(2000) }).strict(),
+]);
+export type TunnelRequestBody = z.infer<typeof tunnelRequestSchema>;
+export const tunnelChangeSchema = z.object({ status: tunnelInfoSchema, warnings: z.array(z.string()) });
+/** PUT /api/tunnel/authtoken. */
+export const tunnelAuthtokenSchema = z.object({ authtoken: authtokenValue }).strict();
+
 export const apiErrorSchema = z.object({ status: z.number(), error: z.string() });
 
 /** Server-sent events on /api/events/stream and /api/events/replay/:timestamp. */
 export const STREAM_EVENT = 'event';
 export const STREAM_KEEPALIVE_MS = 15_000;
 
-export { eventDetailSchema, eventRecordSchema };
+export { eventDetailSchema, eventRecordSchema, publicUrlStatusSchema };
+
+// Provider links (PRODUCT.md, "Provider links"): webhooks Tidings set up at GitHub or Stripe
+// with the user's token. The token or key goes in and never comes back out.
+export const LINK_PROVIDERS = ['github', 'stripe'] as const;
+export const linkInfoSchema = z.object({
+  id: z.number(),
+  provider: z.enum(LINK_PROVIDERS),
+  scope: z.enum(['repo', 'org', 'account']),
+  /** owner/repo, the organization, or "test" / "live" for Stripe's mode. */
+  target: z.string(),
+  source: z.string(),
+  /** The provider's hook (GitHub) or endpoint (Stripe) id. */
+  hook_id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  secret_fingerprint: z.string(),
+  state: z.enum(['active', 'broken']),
+  error: z.string().nullable(),
+  last_result: z.string().nullable(),
+  synced_at: z.string().nullable(),
+  created_at: z.string(),
+  /** The newest delivery this core received on the link's source, accepted or rejected. */
+  last_delivery: z
+    .object({ at: z.string(), outcome: z.enum(['verified', 'unverified', 'rejected']), detail: z.string() })
+    .nullable(),
+});
+export type LinkInfo = z.infer<typeof linkInfoSchema>;
+export const linksSchema = z.object({ links: z.array(linkInfoSchema) });
+
+const eventTypeList = z
+  .array(z.string().regex(/^(\*|[a-z][a-z0-9_.]{0,99})$/, 'must be an event name such as push, pull_request or invoice.paid, or *'))
+  .min(1, 'give at least one event, or leave events out for every event')
+  .max(100);
+const githubName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
+export const linkGithubBodySchema = z
+  .object({
+    token: z.string().min(1, 'a GitHub token is required').max(1000),
+    repo: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, 'must be OWNER/REPO').optional(),
+    org: z.string().regex(githubName, 'must be an organization name').optional(),
+    events: eventTypeList.optional(),
+  })
+  .strict()
+  .refine((b) => (b.repo === undefined) !== (b.org === undefined), { message: 'give either repo (OWNER/REPO) or org, not both and not neither' });
+export type LinkGithubBody = z.infer<typeof linkGithubBodySchema>;
+export const linkStripeBodySchema = z
+  .object({
+    key: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,250}$/, 'must be a Stripe secret key (sk_test_… or sk_live_…) or a restricted key (rk_…)'),
+    events: eventTypeList.optional(),
+  })
+  .strict();
+export type LinkStripeBody = z.infer<typeof linkStripeBodySchema>;
+export const linkChangeSchema = z.object({ link: linkInfoSchema, created: z.boolean() });
+export const unlinkSchema = z.object({ removed: linkInfoSchema, provider_deleted: z.boolean() });

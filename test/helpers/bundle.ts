@@ -1,5 +1,5 @@
 // What a module pulls in: esbuild's view of the module graph from one entry point, with
-// native modules and electron left external so they show up as imports.
+// native modules (better-sqlite3, @ngrok/ngrok) and electron left external so they show up as imports.
 import { build } from 'esbuild';
 
 export async function moduleGraph(entry: string): Promise<{ inputs: string[]; imports: string[] }> {
@@ -10,7 +10,7 @@ export async function moduleGraph(entry: string): Promise<{ inputs: string[]; im
     platform: 'node',
     format: 'cjs',
     metafile: true,
-    external: ['better-sqlite3', 'electron'],
+    external: ['better-sqlite3', '@ngrok/ngrok', 'electron'],
     logLevel: 'silent',
   });
   return {

@@ -21,7 +21,7 @@ export interface TestCore extends Core {
 export async function startTestCore(
   overrides: ConfigOverrides = {},
   env: NodeJS.ProcessEnv = {},
-  extra: Pick<StartCoreOptions, 'resolve'> = {},
+  extra: Pick<StartCoreOptions, 'resolve' | 'tunnelDriver' | 'publicUrl'> = {},
 ): Promise<TestCore> {
   const dataDir = overrides.dataDir ?? tempDir();
   const config = loadConfig({ port: 0, controlPort: 0, ...overrides, dataDir }, env);

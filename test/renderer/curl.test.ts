@@ -1,5 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { execFileSync, execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCurl, shellQuote } from '../../src/renderer/lib/curl';
 
 describe('shellQuote', () => {
@@ -31,9 +34,9 @@ describe('buildCurl', () => {
     body: '{"zen":"it\'s ok"}\n',
   });
 
-  it('posts the exact body with --data-binary', () => {
+  it('posts the body as a literal argument with --data-raw', () => {
     expect(cmd.startsWith("curl -X POST http://127.0.0.1:8787/webhooks/github")).toBe(true);
-    expect(cmd).toContain(`--data-binary '{"zen":"it'\\''s ok"}\n'`);
+    expect(cmd).toContain(`--data-raw '{"zen":"it'\\''s ok"}\n'`);
   });
 
   it('keeps the provider headers (so the signature still matches) and drops hop-by-hop ones', () => {
@@ -47,5 +50,44 @@ describe('buildCurl', () => {
     const args = execFileSync('sh', ['-c', `set -- ${cmd.replace(/^curl /, '')}; for a; do printf '%s\\0' "$a"; done`], { encoding: 'utf8' }).split('\0');
     expect(args.slice(0, 3)).toEqual(['-X', 'POST', 'http://127.0.0.1:8787/webhooks/github']);
     expect(args).toContain('{"zen":"it\'s ok"}\n');
+  });
+});
+
+// The command run by the real curl against a local server: what arrives must be the stored
+// body byte for byte, and a body naming a local file must never make curl read that file.
+describe('the copied command, run by curl', () => {
+  let server: http.Server;
+  let url: string;
+  const received: Buffer[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/generic`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const run = async (body: string) => {
+    received.length = 0;
+    await promisify(execFile)('sh', ['-c', buildCurl({ url, headers: { 'content-type': 'application/json' }, body })]);
+    return received[0]!.toString('utf8');
+  };
+
+  it('sends a body that starts with "@" as text instead of reading the file it names', async () => {
+    const body = '@/etc/passwd';
+    const sent = await run(body);
+    expect(sent).toBe(body);
+    expect(sent).not.toContain('root:');
+  });
+
+  it('keeps newlines, carriage returns, quotes and shell syntax exactly', async () => {
+    const body = `{"a":"it's"}\r\n{"b":"$(id) \`id\` $HOME"}\n\n@x\n`;
+    expect(await run(body)).toBe(body);
   });
 });

@@ -252,6 +252,7 @@ const health = (patch: Partial<HealthInfo>): HealthInfo => ({
   secrets_backend: 'file',
   commits: { batches: 0, committed: 0, queued: 0 },
   outbound: { targets: 0, enabled: 0, pending: 0, dead: 0 },
+  public_url: { mode: 'off', state: 'off', url: null, reachable: null, checked_at: null, error: null },
   heap_bytes: 0,
   external_bytes: 0,
   writer_heap_bytes: 0,

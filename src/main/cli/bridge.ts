@@ -13,6 +13,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { paths, readRuntime, readToken } from '../core/data-dir';
 import type { RuntimeInfo } from '../core/data-dir';
+import { runtimeUrlProblem, verifyCoreIdentity } from '../core/core-identity';
+import { ensurePrivateDir } from '../core/private-file';
 
 export interface BridgeOptions {
   dataDir: string;
@@ -30,7 +32,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start `tidings serve` detached, logging to the data directory, as this very CLI. */
 export function spawnServe(dataDir: string): void {
-  fs.mkdirSync(paths(dataDir).logs, { recursive: true });
+  // Explicit modes as well as the umask: the bridge may be the first to create the directory.
+  ensurePrivateDir(dataDir);
+  fs.mkdirSync(paths(dataDir).logs, { recursive: true, mode: 0o700 });
   const log = fs.openSync(path.join(paths(dataDir).logs, 'serve-from-bridge.log'), 'a', 0o600);
   const script = process.argv[1]!;
   const child = spawn(process.execPath, [...process.execArgv, script, 'serve', '--data-dir', dataDir], {
@@ -51,7 +55,7 @@ async function findOrStartCore(o: Required<Pick<BridgeOptions, 'dataDir' | 'star
     // Start-up only: wait for the new core to write runtime.json and answer.
     while (Date.now() < deadline) {
       runtime = readRuntime(o.dataDir);
-      if (runtime && (await fetch(`${runtime.ingest_url}/health`).then((r) => r.ok, () => false))) break;
+      if (runtime && !runtimeUrlProblem(runtime) && (await fetch(`${runtime.ingest_url}/health`).then((r) => r.ok, () => false))) break;
       runtime = null;
       await sleep(100);
     }
@@ -60,6 +64,8 @@ async function findOrStartCore(o: Required<Pick<BridgeOptions, 'dataDir' | 'star
   if (!runtime || !token) {
     throw new Error(`no Tidings core is running on ${o.dataDir}${o.startCore ? ` and none started within ${o.startTimeoutMs / 1000} s (see ${paths(o.dataDir).logs})` : ''}`);
   }
+  // The token goes only to a loopback core that proves it is the one runtime.json names.
+  await verifyCoreIdentity(runtime, token);
   return { runtime, token };
 }
 

@@ -1,7 +1,10 @@
 // How CLI commands reach a running core: runtime.json names its control URL, the token
-// file holds the credential. Commands that can work without a core say so themselves.
+// file holds the credential. Before the first request carries the token, the process at that
+// URL must prove it is the core runtime.json names (core-identity.ts). Commands that can work
+// without a core say so themselves.
 import { readRuntime, readToken } from '../core/data-dir';
 import type { RuntimeInfo } from '../core/data-dir';
+import { CoreIdentityError, verifyCoreIdentity } from '../core/core-identity';
 
 export class CliError extends Error {
   constructor(
@@ -22,9 +25,14 @@ export function findCore(dataDir: string): CoreClient | null {
   const runtime = readRuntime(dataDir);
   const token = readToken(dataDir);
   if (!runtime || !token) return null;
+  let verified: Promise<void> | null = null;
   return {
     runtime,
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      verified ??= verifyCoreIdentity(runtime, token).catch((err: unknown) => {
+        throw err instanceof CoreIdentityError ? new CliError(err.message) : err;
+      });
+      await verified;
       let res: Response;
       try {
         res = await fetch(`${runtime.control_url}${path}`, {

@@ -2,17 +2,19 @@
 // The `tidings` command. Bad arguments exit 2 with a message; failures exit 1.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config';
-import { DataDirBusyError } from '../core/data-dir';
+import { DataDirBusyError, DataDirError } from '../core/data-dir';
 import { VERSION } from '../core/version';
 import { CliError } from './client';
 import { registerConnect } from './commands/connect';
 import { registerEvents } from './commands/events';
+import { registerLinks } from './commands/links';
 import { registerMcp } from './commands/mcp';
 import { registerSecret } from './commands/secret';
 import { registerSendTest } from './commands/send-test';
 import { registerServe, serving } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerTargets } from './commands/targets';
+import { registerTunnel } from './commands/tunnel';
 
 export function buildProgram(): Command {
   const program = new Command('tidings')
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerConnect(program);
   registerMcp(program);
   registerTargets(program);
+  registerTunnel(program);
+  registerLinks(program);
   for (const cmd of program.commands) cmd.exitOverride();
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride();
   return program;
@@ -49,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tidings: ${err.message}\n`);
       return err.exitCode;
     }
-    if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof DataDirError) {
       process.stderr.write(`tidings: ${err.message}\n`);
       return 1;
     }
@@ -62,6 +66,9 @@ export async function main(argv: string[]): Promise<number> {
 // (dist/cli.cjs, loaded by bin/tidings.js), or a packaged copy. Imported by tests: don't run.
 const isEntry = process.argv[1] !== undefined && /(cli[\\/]index\.(ts|js|mjs)|cli\.cjs)$/.test(process.argv[1]);
 if (isEntry) {
+  // Everything this process creates (the data directory, the database and its WAL, logs,
+  // a core started by `tidings mcp`) is for this user only, whatever umask the caller had.
+  process.umask(0o077);
   const argv = process.argv.slice(2);
   main(argv).then((code) => {
     // `serve` keeps running after its action returns; every other command is done, and

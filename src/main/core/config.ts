@@ -15,6 +15,13 @@ export type AcceptMode = (typeof ACCEPT_MODES)[number];
 
 export const DEFAULT_INGEST_PORT = 8787;
 export const DEFAULT_CONTROL_PORT = 8788;
+/**
+ * Open connections the control listener accepts at once. Normal use is a few dozen (a browser
+ * keeps about 6 per tab plus the live stream, each MCP client one or two, the tray one), so
+ * 256 is far above it while a local program that opens sockets in a loop cannot use up the
+ * process's file descriptors (often 1024), which the database and the ingest listener need.
+ */
+export const DEFAULT_CONTROL_CONNECTIONS = 256;
 
 const fileSchema = z
   .object({
@@ -52,6 +59,14 @@ const fileSchema = z
       .max(64)
       .optional(),
     mcpSessionIdleMinutes: z.number().positive().optional(),
+    control: z
+      .object({
+        /** Seconds a client has to send a whole request (headers and body) to the control listener. */
+        requestTimeoutSeconds: z.number().positive().max(3600).optional(),
+        maxConnections: z.number().int().min(8).max(65_536).optional(),
+      })
+      .strict()
+      .optional(),
     outbound: z
       .object({
         timeoutSeconds: z.number().positive().max(120).optional(),
@@ -89,6 +104,11 @@ export interface CoreConfig {
   trustedProxies: string[];
   /** MCP sessions with no open request for this long are closed. */
   mcpSessionIdleMs: number;
+  /**
+   * The control listener's limits. The timeout covers receiving a request, not answering it:
+   * SSE, MCP streams and wait_for_event hold their answers open as long as they need.
+   */
+  control: { requestTimeoutMs: number; maxConnections: number };
   outbound: { timeoutMs: number; policy: RetryPolicy };
 }
 
@@ -103,6 +123,7 @@ export interface ConfigOverrides {
   publicUrl?: string | undefined;
   trustedProxies?: string[] | undefined;
   mcpSessionIdleMs?: number | undefined;
+  control?: Partial<CoreConfig['control']> | undefined;
   outbound?: { timeoutMs?: number; policy?: Partial<RetryPolicy> } | undefined;
 }
 
@@ -207,6 +228,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     publicUrl: overrides.publicUrl ?? env.TIDINGS_PUBLIC_URL ?? file.publicUrl ?? null,
     trustedProxies: overrides.trustedProxies ?? file.trustedProxies ?? [],
     mcpSessionIdleMs: overrides.mcpSessionIdleMs ?? (file.mcpSessionIdleMinutes ?? 30) * 60_000,
+    control: {
+      requestTimeoutMs: overrides.control?.requestTimeoutMs ?? (file.control?.requestTimeoutSeconds ?? 30) * 1000,
+      maxConnections: overrides.control?.maxConnections ?? file.control?.maxConnections ?? DEFAULT_CONTROL_CONNECTIONS,
+    },
     outbound: outboundConfig(file.outbound ?? {}, overrides.outbound ?? {}),
   };
 }

@@ -1,9 +1,14 @@
 // The data directory's bookkeeping: the one-core lock, the token file (0600) and
 // runtime.json, which is how clients (the MCP bridge, the CLI, the app) find the core.
+// Every file here is read and written through private-file.ts: no links followed, nothing
+// taken from another user, the directory refused when others could change it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-file';
+
+export { DataDirError } from './private-file';
 
 export const runtimeSchema = z.object({
   pid: z.number().int(),
@@ -28,7 +33,10 @@ export const paths = (dataDir: string) => ({
   runtime: path.join(dataDir, 'runtime.json'),
   token: path.join(dataDir, 'token'),
   secrets: path.join(dataDir, 'secrets.json'),
+  sessions: path.join(dataDir, 'sessions.json'),
   config: path.join(dataDir, 'config.json'),
+  /** The public URL's remembered setting (src/main/core/tunnel/settings.ts). */
+  tunnel: path.join(dataDir, 'tunnel.json'),
   logs: path.join(dataDir, 'logs'),
 });
 
@@ -51,12 +59,6 @@ function alive(pid: number): boolean {
   }
 }
 
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.renameSync(tmp, file);
-}
-
 /** Locks this process holds, so a second core in the same process is refused too. */
 const heldHere = new Set<string>();
 
@@ -65,7 +67,7 @@ const heldHere = new Set<string>();
  * lock left by a process that died (kill -9, power loss) is taken over.
  */
 export function acquireLock(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   const file = paths(dataDir).lock;
   const body = JSON.stringify({ pid: process.pid, started_at: new Date().toISOString() });
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -117,30 +119,28 @@ export function acquireLock(dataDir: string): () => void {
 /** The token clients present; created once with mode 0600 and kept across restarts. */
 export function loadOrCreateToken(dataDir: string): string {
   const file = paths(dataDir).token;
-  try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) {
-      fs.chmodSync(file, 0o600);
-      return existing;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  const existing = readPrivateFile(file)?.trim() ?? '';
+  if (existing.length >= 32) {
+    // Ours and not a link (readPrivateFile checked); an older version may have left it 0644.
+    if (process.platform !== 'win32' && fs.statSync(file).mode & 0o077) fs.chmodSync(file, 0o600);
+    return existing;
   }
   const token = crypto.randomBytes(32).toString('base64url');
-  writeAtomic(file, `${token}\n`, 0o600);
+  writePrivateFile(file, `${token}\n`);
   return token;
 }
 
+/**
+ * The token, for a client. Null when there is none; a DataDirError when there is one that
+ * must not be used (a link, another user's file, an unsafe directory).
+ */
 export function readToken(dataDir: string): string | null {
-  try {
-    return fs.readFileSync(paths(dataDir).token, 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
+  ensurePrivateDir(dataDir, { create: false });
+  return readPrivateFile(paths(dataDir).token)?.trim() || null;
 }
 
 export function writeRuntime(dataDir: string, info: RuntimeInfo): void {
-  writeAtomic(paths(dataDir).runtime, `${JSON.stringify(info, null, 2)}\n`, 0o644);
+  writePrivateFile(paths(dataDir).runtime, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 export function removeRuntime(dataDir: string): void {
@@ -152,13 +152,19 @@ export function removeRuntime(dataDir: string): void {
   }
 }
 
-/** runtime.json if a core wrote one and that process is still alive; else null. */
+/**
+ * runtime.json if a core wrote one and that process is still alive; else null. A runtime.json
+ * that must not be trusted (a link, another user's file, an unsafe directory) is an error.
+ */
 export function readRuntime(dataDir: string): RuntimeInfo | null {
+  ensurePrivateDir(dataDir, { create: false });
+  const text = readPrivateFile(paths(dataDir).runtime);
+  if (text === null) return null;
   try {
-    const parsed = runtimeSchema.safeParse(JSON.parse(fs.readFileSync(paths(dataDir).runtime, 'utf8')));
+    const parsed = runtimeSchema.safeParse(JSON.parse(text));
     if (!parsed.success || !alive(parsed.data.pid)) return null;
     return parsed.data;
   } catch {
-    return null;
+    return null; // half-written or garbled: no core to talk to
   }
 }

@@ -1,5 +1,7 @@
 // The core's own view of its health, shared by /api/health, `tidings status` and (later)
 // the MCP health_check tool and the tray.
+import type { PublicUrlStatus } from './tunnel/public-url';
+
 export interface StoreProblem {
   code: string;
   message: string;
@@ -32,4 +34,6 @@ export interface Health {
   commits: { batches: number; committed: number; queued: number };
   /** Outbound targets, and deliveries waiting or dead-lettered across them. */
   outbound: { targets: number; enabled: number; pending: number; dead: number };
+  /** The public URL providers post to, and whether it reaches this core. */
+  public_url: PublicUrlStatus;
 }

@@ -30,7 +30,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   let stream: fs.WriteStream | null = null;
   if (options.dir) {
-    fs.mkdirSync(options.dir, { recursive: true });
+    fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const file = path.join(options.dir, 'tidings.log');
     // Keep one previous file: enough to read back a crash, bounded on disk.
     try {

@@ -9,8 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readTextIfExists } from './read-text';
 import { ConfigError } from './config';
+import { readPrivateFile, writePrivateFile } from './private-file';
 
 export interface StoredSecret {
   value: string;
@@ -36,22 +36,28 @@ export const MAX_SECRETS_PER_SOURCE = 5;
 export function createFileSecretBackend(file: string): SecretBackend {
   return {
     load() {
-      const text = readTextIfExists(file);
+      // Never through a link, never another user's file (private-file.ts).
+      const text = readPrivateFile(file);
       if (text === null) return {};
       const parsed = fileSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(`secrets: ${file} is not in the expected format; fix or remove it`);
       return parsed.data;
     },
     save(all) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(all, null, 2), { mode: 0o600 });
-      fs.renameSync(tmp, file);
-      fs.chmodSync(file, 0o600);
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writePrivateFile(file, JSON.stringify(all, null, 2));
     },
     describe: () => `file ${file} (mode 0600, not encrypted)`,
   };
 }
+
+/**
+ * Credentials for outside services (the ngrok authtoken, provider link tokens) share the secret store so
+ * that they get the same protection (encrypted in the app, 0600 headless), under keys that
+ * no source name can take (source names have no ':').
+ */
+const CREDENTIAL_PREFIX = 'credential:';
+const isCredentialKey = (key: string) => key.startsWith(CREDENTIAL_PREFIX);
 
 export function envVarFor(source: string): string {
   return `TIDINGS_SECRET_${source.toUpperCase().replace(/-/g, '_')}`;
@@ -137,6 +143,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
   return {
     /** Every secret for a source, newest first; empty means the source is unsigned. */
     forSource(source: string): string[] {
+      if (isCredentialKey(source)) return [];
       let secrets = cache.get(source);
       if (!secrets) {
         secrets = [...(stored[source] ?? []).map((s) => s.value), ...fromEnv(source)];
@@ -161,10 +168,22 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
       write({ ...stored, [source]: [{ value, added_at: new Date().toISOString() }] });
     },
 
-    /** Add a new secret in front; older ones keep verifying until removed. */
-    rotate(source: string, value: string): void {
-      const kept = (stored[source] ?? []).filter((s) => s.value !== value).slice(0, MAX_SECRETS_PER_SOURCE - 1);
+    /** Add a new secret in front; older ones keep verifying until removed. Returns the ones dropped past the cap. */
+    rotate(source: string, value: string): StoredSecret[] {
+      const others = (stored[source] ?? []).filter((s) => s.value !== value);
+      const kept = others.slice(0, MAX_SECRETS_PER_SOURCE - 1);
       write({ ...stored, [source]: [{ value, added_at: new Date().toISOString() }, ...kept] });
+      return others.slice(MAX_SECRETS_PER_SOURCE - 1);
+    },
+
+    /** Undo a rotate that did not take: the new secret out, the ones it pushed past the cap back. */
+    unrotate(source: string, value: string, dropped: readonly StoredSecret[]): void {
+      const rest = (stored[source] ?? []).filter((s) => s.value !== value);
+      const back = [...rest, ...dropped].slice(0, MAX_SECRETS_PER_SOURCE);
+      const next = { ...stored };
+      if (back.length > 0) next[source] = back;
+      else delete next[source];
+      write(next);
     },
 
     /** Remove all stored secrets of a source, or only the one with this fingerprint. */
@@ -179,7 +198,7 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
     },
 
     summary(): SecretSummary[] {
-      const sources = new Set([...Object.keys(stored), ...envSources()]);
+      const sources = new Set([...Object.keys(stored).filter((k) => !isCredentialKey(k)), ...envSources()]);
       return [...sources].sort().map((source) => {
         const own = stored[source] ?? [];
         const envd = fromEnv(source);
@@ -192,6 +211,24 @@ export function createSecrets(backend: SecretBackend, env: NodeJS.ProcessEnv = p
           updated_at: own[0]?.added_at ?? null,
         };
       });
+    },
+
+    /** A stored credential (e.g. "ngrok-authtoken"), or null. Never shown in summaries. */
+    credential(name: string): string | null {
+      return stored[CREDENTIAL_PREFIX + name]?.[0]?.value ?? null;
+    },
+
+    setCredential(name: string, value: string): void {
+      write({ ...stored, [CREDENTIAL_PREFIX + name]: [{ value, added_at: new Date().toISOString() }] });
+    },
+
+    /** Whether there was one to remove. */
+    removeCredential(name: string): boolean {
+      if (!stored[CREDENTIAL_PREFIX + name]) return false;
+      const next = { ...stored };
+      delete next[CREDENTIAL_PREFIX + name];
+      write(next);
+      return true;
     },
 
     describe: () => backend.describe(),

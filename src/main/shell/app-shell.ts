@@ -94,6 +94,8 @@ export async function startAppShell(options: { args: AppArgs; dataDir: string; p
       unseen: 0,
       recent: [],
       sources: [],
+      publicUrl: null,
+      links: [],
       claude: claude.state(),
       loginItem: { supported: loginItem.supported, enabled: loginItem.supported && loginItem.enabled() },
       notifications: prefs.get().notifications,

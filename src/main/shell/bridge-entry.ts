@@ -12,6 +12,8 @@ import { appStartFromBridge, dataDirArg } from './bridge-launch';
 declare const __filename: string | undefined;
 
 async function main(): Promise<void> {
+  // Files this process and the app it may start create are for this user only.
+  process.umask(0o077);
   const flag = dataDirArg(process.argv.slice(1));
   const dataDir = resolveDataDir(flag);
   const scriptPath = typeof __filename === 'string' ? __filename : path.resolve(process.argv[1] ?? '');

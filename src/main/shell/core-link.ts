@@ -4,11 +4,12 @@
 // same CoreLink: the local API for health, sources and sign-in links, and a feed of
 // committed events (the in-process bus, or the SSE stream). No Electron here.
 import { z } from 'zod';
-import { eventPageSchema, healthSchema, sourcesSchema } from '../../shared/api';
+import { eventPageSchema, healthSchema, linksSchema, sourcesSchema } from '../../shared/api';
 import type { HealthInfo } from '../../shared/api';
 import type { EventRecord } from '../../shared/events';
 import type { CoreConfig } from '../core/config';
 import { DataDirBusyError, readRuntime, readToken } from '../core/data-dir';
+import { verifyCoreIdentity } from '../core/core-identity';
 import type { RuntimeInfo } from '../core/data-dir';
 import type { Core } from '../core/start-core';
 import { followEvents } from './sse';
@@ -19,6 +20,7 @@ export interface CoreClient {
   /** Newest first. */
   recentEvents(limit: number): Promise<EventRecord[]>;
   sources(): Promise<Array<{ source: string; url: string }>>;
+  links(): Promise<Array<{ provider: 'github' | 'stripe'; target: string; state: 'active' | 'broken'; error: string | null }>>;
   /** A fresh one-time dashboard sign-in link. */
   signInUrl(): Promise<string>;
 }
@@ -37,6 +39,7 @@ export function createCoreClient(controlUrl: string, token: string, fetchImpl: t
     health: () => call('GET', '/api/health', healthSchema),
     recentEvents: async (limit) => (await call('GET', `/api/events?limit=${limit}`, eventPageSchema)).events.sort((a, b) => b.id - a.id),
     sources: async () => (await call('GET', '/api/sources', sourcesSchema)).sources.map(({ source, url }) => ({ source, url })),
+    links: async () => (await call('GET', '/api/links', linksSchema)).links.map(({ provider, target, state, error }) => ({ provider, target, state, error })),
     signInUrl: async () => (await call('POST', '/api/dashboard-link', z.object({ url: z.string() }))).url,
   };
 }
@@ -118,6 +121,8 @@ export async function connectCore(options: ConnectOptions): Promise<CoreLink> {
   for (;;) {
     const plan = planCore({ runtime: readRuntime(dir), token: readToken(dir), attachOnly });
     if (plan.kind === 'attach') {
+      // The token goes only to a loopback core that proves it is the one runtime.json names.
+      await verifyCoreIdentity(plan.runtime, plan.token);
       // Start the feed at the core's newest event: older ones are history, not news.
       const client = createCoreClient(plan.runtime.control_url, plan.token);
       const after = await client.health().then((h) => h.last_event_id, () => 0);

@@ -52,10 +52,18 @@ export async function followCore(o: FollowOptions): Promise<() => void> {
       if (status === 'reconnecting') o.update({ core: { ...o.current().core, status: 'unreachable', detail: detail ?? null } });
     },
   );
-  const health = async () => o.update({ core: coreStatus(await link.client.health().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))), link) });
   const sources = async () => {
-    const list = await link.client.sources().catch(() => null);
-    o.update({ ...(list ? { sources: list } : {}), ...o.alsoRefresh?.() });
+    const [list, links] = await Promise.all([link.client.sources().catch(() => null), link.client.links().catch(() => null)]);
+    o.update({ ...(list ? { sources: list } : {}), ...(links ? { links } : {}), ...o.alsoRefresh?.() });
+  };
+  const health = async () => {
+    const h = await link.client.health().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const publicUrl = h instanceof Error ? o.current().publicUrl : h.public_url;
+    // A new public URL changes every source's webhook URL: fetch them now, not in a minute.
+    const before = o.current().publicUrl ?? null;
+    const moved = !(h instanceof Error) && before !== null && before.url !== h.public_url.url;
+    o.update({ core: coreStatus(h, link), publicUrl });
+    if (moved) await sources();
   };
   const history = async () => {
     const page = await link.client.recentEvents(RECENT_IN_MENU).catch(() => []);

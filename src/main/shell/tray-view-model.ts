@@ -2,6 +2,7 @@
 // the tooltip and macOS title say, and every menu entry with the action it triggers. Pure,
 // so that table tests cover every state; tray.ts turns the result into an Electron Tray.
 import type { NotificationPrefs } from '../../shared/ipc';
+import type { PublicUrlStatus } from '../../shared/public-url';
 
 export type CoreStatus = 'starting' | 'ok' | 'degraded' | 'unreachable' | 'failed';
 export type ClaudeState = 'connected' | 'outdated' | 'not-connected' | 'problem' | 'unknown';
@@ -15,13 +16,25 @@ export interface TrayEvent {
   verified: boolean;
 }
 
+/** A provider link as the tray shows it: broken ones say why. */
+export interface TrayLink {
+  provider: 'github' | 'stripe';
+  target: string;
+  state: 'active' | 'broken';
+  error: string | null;
+}
+
 export interface TrayState {
   platform: NodeJS.Platform;
   core: { status: CoreStatus; detail: string | null; attached: boolean; ingestUrl: string | null };
   unseen: number;
   /** Newest first. */
   recent: readonly TrayEvent[];
+  /** Each source's webhook URL: the public one when there is one. */
   sources: ReadonlyArray<{ source: string; url: string }>;
+  /** The public URL, as the core last reported it; null until known. */
+  publicUrl: PublicUrlStatus | null;
+  links: readonly TrayLink[];
   claude: ClaudeState;
   loginItem: { supported: boolean; enabled: boolean };
   notifications: Pick<NotificationPrefs, 'paused' | 'mutedSources' | 'defaults'>;
@@ -118,7 +131,40 @@ function tooltip(state: TrayState): string {
   const parts = ['Tidings', statusLine(state)];
   if (state.notifications.paused) parts.push('notifications paused');
   if (state.unseen > 0) parts.push(`${countLabel(state.unseen)} unseen`);
+  const broken = brokenLinks(state).length;
+  if (broken > 0) parts.push(`${broken} provider link${broken === 1 ? '' : 's'} broken`);
   return clip(parts.join(' · '), TOOLTIP_MAX);
+}
+
+/** "Public URL: on/off": copies it when it works, opens the dashboard when it needs attention. */
+export function publicUrlItem(p: PublicUrlStatus | null, running: boolean, platform: NodeJS.Platform): MenuNode {
+  if (!p || !running) return { kind: 'item', label: 'Public URL: unknown', action: null, enabled: false };
+  if (p.mode === 'off') return { kind: 'item', label: 'Public URL: off (set it up in Sources…)', action: { type: 'open' }, enabled: true };
+  if (p.state === 'starting') return { kind: 'item', label: menuLabel(`Public URL: starting…${p.error ? ` (${p.error})` : ''}`, platform), action: null, enabled: false };
+  if (p.state === 'error' || p.reachable === false || !p.url) {
+    return { kind: 'item', label: menuLabel(`⚠ Public URL: not reachable${p.error ? `: ${p.error}` : ''}`, platform), action: { type: 'open' }, enabled: true };
+  }
+  return { kind: 'item', label: menuLabel(`Public URL: on, ${p.url.replace(/^https?:\/\//, '')} (copy)`, platform), action: { type: 'copy', text: p.url }, enabled: true };
+}
+
+const brokenLinks = (state: Pick<TrayState, 'links'>) => state.links.filter((l) => l.state === 'broken');
+const PROVIDER_NAMES: Record<TrayLink['provider'], string> = { github: 'GitHub', stripe: 'Stripe' };
+
+/** Links to GitHub and Stripe; a broken one (its URL could not be updated) says why, and opens the dashboard. */
+function linksMenu(state: TrayState): MenuNode | null {
+  if (state.links.length === 0) return null;
+  const broken = brokenLinks(state).length;
+  return {
+    kind: 'submenu',
+    label: broken > 0 ? `⚠ Provider links (${broken} broken)` : 'Provider links',
+    enabled: true,
+    items: state.links.map((l): MenuNode => {
+      const name = `${PROVIDER_NAMES[l.provider]} ${l.provider === 'stripe' ? `(${l.target} mode)` : l.target}`;
+      return l.state === 'broken'
+        ? { kind: 'item', label: menuLabel(`⚠ ${name}: broken: ${l.error ?? 'could not be updated'}`, state.platform, 90), action: { type: 'open' }, enabled: true }
+        : { kind: 'item', label: menuLabel(`${name}: linked`, state.platform), action: null, enabled: false };
+    }),
+  };
 }
 
 function claudeItem(claude: ClaudeState): MenuNode {
@@ -185,6 +231,8 @@ export function trayView(state: TrayState): TrayView {
       enabled: running && state.sources.length > 0,
       items: state.sources.map(({ source, url }) => ({ kind: 'item', label: menuLabel(source, platform), action: { type: 'copy', text: url }, enabled: true })),
     },
+    publicUrlItem(state.publicUrl, running, platform),
+    ...(linksMenu(state) ? [linksMenu(state)!] : []),
     claudeItem(state.claude),
     {
       kind: 'checkbox',

@@ -115,6 +115,13 @@ export function createWindowController(deps: WindowControllerDeps): WindowContro
         return;
       }
       const o = deps.origin();
+      // Signed out (the dashboard's button) or a dead link: the tray signs the window in afresh.
+      if (/^\/login\b/.test(new URL(win.webContents.getURL() || 'about:blank').pathname)) {
+        const link = await deps.signInUrl().catch(() => null);
+        if (link) await win.loadURL(`${link}${eventId === null ? '' : eventPath(eventId).slice(1)}`).catch(() => undefined);
+        reveal(win);
+        return;
+      }
       // Only the fragment changes, so this is a same-document navigation: no reload.
       if (eventId !== null && o) await win.loadURL(`${o}${eventPath(eventId)}`).catch(() => undefined);
       reveal(win);

@@ -39,7 +39,9 @@ export function buildCurl({ url, method = 'POST', headers, body }: CurlInput): s
     if (SKIPPED_HEADERS.has(name.toLowerCase())) continue;
     parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
-  // --data-binary keeps newlines and bytes exactly; plain -d would strip them.
-  parts.push(`--data-binary ${shellQuote(body)}`);
+  // --data-raw sends the argument as it is: no newlines stripped, and no reading of a local
+  // file when the body starts with "@" (which --data-binary and -d would do, so a webhook body
+  // like "@/home/me/.ssh/id_rsa" would post that file).
+  parts.push(`--data-raw ${shellQuote(body)}`);
   return parts.join(' \\\n  ');
 }

@@ -70,7 +70,7 @@ function ClientCard({ client, onChanged }: { client: ClientStatusInfo; onChanged
   );
 }
 
-function Manual({ url, token }: { url: string; token: string }) {
+function Manual({ url, token, tokenFile }: { url: string; token: string | null; tokenFile: string | null }) {
   const [show, setShow] = useState(false);
   return (
     <section className="card manual" aria-labelledby="manual-heading">
@@ -81,20 +81,30 @@ function Manual({ url, token }: { url: string; token: string }) {
         <code className="url">{url}</code>
         <CopyButton text={url} ariaLabel="Copy the MCP URL" />
       </div>
-      <div className="url-row">
-        <span className="label">Token</span>
-        <code className="url" data-testid="mcp-token">
-          {show ? token : maskToken(token)}
-        </code>
-        <button type="button" className="button" aria-pressed={show} onClick={() => setShow(!show)}>
-          {show ? 'Hide' : 'Show'}
-        </button>
-        <CopyButton text={token} ariaLabel="Copy the token" />
-      </div>
-      <p className="hint">
-        Send it as the header <code>Authorization: Bearer {show ? token : '<token>'}</code>. Treat it like a password: it opens every event
-        Tidings has stored.
-      </p>
+      {token === null ? (
+        // The dashboard's sign-in is not the token and never hands it out (see the README's security model).
+        <p className="hint" data-testid="mcp-token-file">
+          Send the header <code>Authorization: Bearer &lt;token&gt;</code>. The token is in the file <code>{tokenFile ?? 'token'}</code> (readable by
+          your user only); the dashboard does not show it. Treat it like a password: it opens every event Tidings has stored.
+        </p>
+      ) : (
+        <>
+          <div className="url-row">
+            <span className="label">Token</span>
+            <code className="url" data-testid="mcp-token">
+              {show ? token : maskToken(token)}
+            </code>
+            <button type="button" className="button" aria-pressed={show} onClick={() => setShow(!show)}>
+              {show ? 'Hide' : 'Show'}
+            </button>
+            <CopyButton text={token} ariaLabel="Copy the token" />
+          </div>
+          <p className="hint">
+            Send it as the header <code>Authorization: Bearer {show ? token : '<token>'}</code>. Treat it like a password: it opens every event
+            Tidings has stored.
+          </p>
+        </>
+      )}
     </section>
   );
 }
@@ -123,7 +133,7 @@ export function ConnectView() {
               <ClientCard key={c.client} client={c} onChanged={clients.reload} />
             ))}
           </div>
-          <Manual url={data.mcp_url} token={data.token} />
+          <Manual url={data.mcp_url} token={data.token} tokenFile={data.token_file} />
         </>
       ) : null}
     </section>

@@ -1,10 +1,12 @@
-// Sources & secrets: for each source, the URL to paste into the provider and where, its
-// secrets (count and fingerprints only: values are never shown once set), a test delivery,
-// and the deliveries it rejected with the reasons. Custom sources can be added by name.
-import { useCallback, useId, useRef, useState } from 'react';
+// Sources & secrets: the public URL providers reach (ngrok or the person's own), then for
+// each source the URL to paste into the provider and where, its secrets (count and
+// fingerprints only: values are never shown once set), a test delivery, and the deliveries
+// it rejected with the reasons. Custom sources can be added by name.
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api';
-import type { SourceInfo } from '../../shared/api';
+import type { SourceInfo, TunnelInfo } from '../../shared/api';
+import { authtokenNote, publicUrlSummary } from '../lib/public-url';
 import {
   acceptsUnverified,
   describeSecret,
@@ -17,7 +19,8 @@ import {
 import { formatAgo, formatCount, formatDateTime, plural } from '../lib/format';
 import { Badge, EmptyState, InlineError, Spinner } from '../components/Feedback';
 import { CopyButton } from '../components/CopyButton';
-import { useAction, useNow, usePersistentState, useResource } from '../components/hooks';
+import { ProviderLink } from '../components/ProviderLink';
+import { useAction, useInterval, useNow, usePersistentState, useResource } from '../components/hooks';
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -152,9 +155,11 @@ function SendTest({ source }: { source: string }) {
   );
 }
 
-function SourceCard({ source, custom, now, onChanged, onForget }: {
+function SourceCard({ source, custom, localOnly, now, onChanged, onForget }: {
   source: SourceInfo;
   custom: boolean;
+  /** No public URL: the webhook URL works on this machine only. */
+  localOnly: boolean;
   now: number;
   onChanged(): void;
   onForget(name: string): void;
@@ -194,6 +199,12 @@ function SourceCard({ source, custom, now, onChanged, onForget }: {
         )}
       </div>
       <p className="hint">Paste it into: {pasteHint(source.provider)}.</p>
+      {localOnly && source.url ? (
+        <p className="hint" data-testid="local-only">
+          This address works on this machine only; turn on the Public URL above for providers on the internet.
+        </p>
+      ) : null}
+      {source.source === 'github' || source.source === 'stripe' ? <ProviderLink provider={source.source} reloadKey={source} onChanged={onChanged} /> : null}
 
       <div className="secret-block">
         <p>
@@ -258,6 +269,121 @@ function SourceCard({ source, custom, now, onChanged, onForget }: {
   );
 }
 
+function PublicUrlPanel({ tunnel, onChanged }: { tunnel: TunnelInfo; onChanged(): void }) {
+  const [choice, setChoice] = useState<'ngrok' | 'url'>(tunnel.mode === 'url' ? 'url' : 'ngrok');
+  const [domain, setDomain] = useState('');
+  const [url, setUrl] = useState(tunnel.mode === 'url' && tunnel.url ? tunnel.url : '');
+  // The authtoken field is uncontrolled and cleared once sent: it is write-only.
+  const token = useRef<HTMLInputElement>(null);
+  const ids = { choice: useId(), token: useId(), domain: useId(), url: useId() };
+  const change = useAction(async (body: Parameters<typeof api.setTunnel>[0]) => {
+    try {
+      return await api.setTunnel(body);
+    } finally {
+      if (token.current) token.current.value = '';
+      onChanged();
+    }
+  });
+  const check = useAction(async () => {
+    const r = await api.checkTunnel();
+    onChanged();
+    return r;
+  });
+  const summary = publicUrlSummary(tunnel);
+  const busy = change.pending || check.pending;
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    if (choice === 'url') {
+      void change.run({ mode: 'url', url: url.trim() });
+      return;
+    }
+    const authtoken = token.current?.value.trim() ?? '';
+    void change.run({ mode: 'ngrok', domain: domain.trim() || null, ...(authtoken ? { authtoken } : {}) });
+  };
+  return (
+    <section className="card public-url" aria-labelledby={`${ids.choice}-h`} data-testid="public-url">
+      <header className="card-head">
+        <h2 id={`${ids.choice}-h`}>Public URL</h2>
+        <Badge tone={summary.tone} testId="public-url-state">
+          {summary.badge}
+        </Badge>
+        {tunnel.mode !== 'off' ? <Badge tone="neutral">{tunnel.mode === 'ngrok' ? 'ngrok' : 'your own URL'}</Badge> : null}
+      </header>
+      <p className={summary.tone === 'bad' || summary.tone === 'warn' ? 'warning' : 'hint'} role="status" data-testid="public-url-sentence">
+        {summary.sentence}
+      </p>
+      {tunnel.url ? (
+        <div className="url-row">
+          <span className="label">Public URL</span>
+          <code className="url" data-testid="public-url-value">{tunnel.url}</code>
+          <CopyButton text={tunnel.url} ariaLabel="Copy the public URL" />
+          {tunnel.checked_at ? <span className="muted">checked {formatDateTime(tunnel.checked_at)}</span> : null}
+        </div>
+      ) : null}
+      <form className="public-url-form" onSubmit={start} autoComplete="off">
+        <fieldset className="row" aria-label="How the inbox is published">
+          <label>
+            <input type="radio" name={ids.choice} checked={choice === 'ngrok'} onChange={() => setChoice('ngrok')} data-testid="public-url-choice-ngrok" /> ngrok, run by Tidings
+          </label>
+          <label>
+            <input type="radio" name={ids.choice} checked={choice === 'url'} onChange={() => setChoice('url')} data-testid="public-url-choice-url" /> A URL I run
+            (cloudflared, Tailscale Funnel, a reverse proxy)
+          </label>
+        </fieldset>
+        {/* Keyed: without it React would reuse the URL field's <input> for the authtoken, value and all. */}
+        {choice === 'ngrok' ? (
+          <div className="public-url-fields" key="ngrok">
+            <label htmlFor={ids.token}>Authtoken</label>
+            <input id={ids.token} ref={token} data-testid="public-url-authtoken" type="password" autoComplete="new-password" spellCheck={false} placeholder="2abc…" aria-describedby={`${ids.token}-help`} />
+            <p id={`${ids.token}-help`} className="hint">
+              {authtokenNote(tunnel.authtoken)}
+            </p>
+            <label htmlFor={ids.domain}>Domain (optional)</label>
+            <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} spellCheck={false} placeholder="your-name.ngrok-free.app" />
+            <p className="hint">A reserved or free dev domain keeps the URL the same across restarts.</p>
+          </div>
+        ) : (
+          <div className="public-url-fields" key="url">
+            <label htmlFor={ids.url}>Your public URL</label>
+            <input
+              id={ids.url}
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              spellCheck={false}
+              placeholder="https://hooks.example.com"
+              data-testid="public-url-input"
+            />
+            <p className="hint">It must forward to the ingest listener; Tidings checks that it reaches this very core before using it.</p>
+          </div>
+        )}
+        <div className="row">
+          <button type="submit" className="button" disabled={busy || (choice === 'url' && url.trim() === '')} data-testid="public-url-start">
+            {change.pending ? 'Starting…' : choice === 'ngrok' ? 'Start ngrok' : 'Use this URL'}
+          </button>
+          <button type="button" className="button" disabled={busy || tunnel.mode === 'off'} onClick={() => void change.run({ mode: 'off' })} data-testid="public-url-stop">
+            Stop
+          </button>
+          <button type="button" className="button" disabled={busy || tunnel.mode === 'off'} onClick={() => void check.run()}>
+            {check.pending ? 'Checking…' : 'Check now'}
+          </button>
+        </div>
+      </form>
+      <InlineError error={change.error} prefix="Not changed" />
+      <InlineError error={check.error} prefix="Not checked" />
+      {change.result?.warnings.map((w) => (
+        <p key={w} className="warn-text" role="note">
+          {w}
+        </p>
+      ))}
+      <p className="hint">
+        Only the ingest listener (webhooks and its /health) is published; the dashboard, API and MCP stay on this machine. smee.io is not offered: it
+        re-serializes JSON bodies, which breaks every signature.
+      </p>
+    </section>
+  );
+}
+
 function AddSource({ existing, onAdd }: { existing: readonly string[]; onAdd(name: string): void }) {
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -304,6 +430,16 @@ function AddSource({ existing, onAdd }: { existing: readonly string[]; onAdd(nam
 
 export function SourcesView() {
   const sources = useResource(() => api.sources(), []);
+  const tunnel = useResource(() => api.tunnel(), []);
+  // While ngrok starts or reconnects, follow it; otherwise the buttons reload it.
+  useInterval(tunnel.reload, tunnel.data?.state === 'starting' ? 3_000 : null);
+  const publicUrl = tunnel.data?.url ?? null;
+  const firstUrl = useRef(true);
+  useEffect(() => {
+    // Every webhook URL follows the public one: fetch them again when it changes.
+    if (firstUrl.current) firstUrl.current = false;
+    else sources.reload();
+  }, [publicUrl]);
   const [custom, setCustom] = usePersistentState<string[]>('tidings.customSources', [], isStringArray);
   const now = useNow(30_000);
   const listRef = useRef<HTMLDivElement>(null);
@@ -327,6 +463,8 @@ export function SourcesView() {
           Refresh
         </button>
       </header>
+      <InlineError error={tunnel.error} prefix="Could not load the public URL" />
+      {tunnel.data ? <PublicUrlPanel tunnel={tunnel.data} onChanged={tunnel.reload} /> : null}
       <InlineError error={sources.error} prefix="Could not load sources" />
       {!sources.data && sources.loading ? <Spinner label="Loading sources…" /> : null}
       {sources.data && sources.data.sources.length === 0 ? (
@@ -341,6 +479,7 @@ export function SourcesView() {
             key={s.source}
             source={s}
             custom={custom.includes(s.source) && !serverNames.has(s.source)}
+            localOnly={tunnel.data !== null && tunnel.data.url === null}
             now={now}
             onChanged={sources.reload}
             onForget={forget}

@@ -1,6 +1,7 @@
 // `tidings mcp`, the stdio bridge, driven by the SDK's own stdio client exactly as Claude
 // Desktop launches it: it starts a core when none runs, forwards requests and
 // notifications, survives a core restart, and exits when stdin closes.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,10 +15,12 @@ import { moduleGraph } from '../../helpers/bundle';
 const root = path.resolve(__dirname, '../../..');
 const started: number[] = [];
 
-function bridge(dataDir: string) {
+function bridge(dataDir: string, umask?: string) {
+  const node = [process.execPath, '--import', 'tsx', path.join(root, 'src/main/cli/index.ts'), 'mcp', '--data-dir', dataDir];
   return new StdioClientTransport({
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(root, 'src/main/cli/index.ts'), 'mcp', '--data-dir', dataDir],
+    // With a umask, through a shell that sets it first, as a desktop session's launcher would.
+    command: umask ? 'sh' : process.execPath,
+    args: umask ? ['-c', `umask ${umask}; exec "$@"`, 'sh', ...node] : node.slice(1),
     cwd: root,
     env: { ...process.env, TIDINGS_DATA_DIR: '', TIDINGS_PORT: '0', TIDINGS_CONTROL_PORT: '0' } as Record<string, string>,
     stderr: 'pipe',
@@ -91,6 +94,23 @@ describe('tidings mcp (stdio bridge)', () => {
     transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
     await client.close();
     expect(stderr.join('')).not.toMatch(/^\{"jsonrpc"/m);
+  }, 60_000);
+
+  it('started from a 022 umask, creates the data directory 0700 and the database, WAL, SHM, token and logs for its user only', async () => {
+    const dir = path.join(tempDir(), 'claude-desktop-first');
+    const client = new Client({ name: 'umask-test', version: '1.0.0' });
+    await client.connect(bridge(dir, '022'));
+    const runtime = readRuntime(dir)!;
+    started.push(runtime.pid);
+    await post(`${runtime.ingest_url}/webhooks/demo`, '{"private":true}');
+    await client.callTool({ name: 'get_recent_events', arguments: { limit: 1 } });
+    const mode = (f: string) => (fs.statSync(path.join(dir, f)).mode & 0o777).toString(8);
+    expect(mode('.')).toBe('700');
+    expect(mode('logs')).toBe('700');
+    for (const f of ['tidings.db', 'tidings.db-wal', 'tidings.db-shm', 'token', 'runtime.json', 'logs/tidings.log', 'logs/serve-from-bridge.log']) {
+      expect({ f, mode: mode(f) }).toEqual({ f, mode: '600' });
+    }
+    await client.close();
   }, 60_000);
 
   it('has no native module or server framework in its module graph', async () => {

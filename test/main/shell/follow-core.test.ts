@@ -7,6 +7,7 @@ import type { TrayEvent, TrayState } from '../../../src/main/shell/tray-view-mod
 import { DEFAULT_NOTIFICATION_PREFS } from '../../../src/shared/ipc';
 import type { EventRecord } from '../../../src/shared/events';
 import { post, startTestCore } from '../../helpers/core';
+import { startProxy } from '../../helpers/proxy';
 
 const ev = (id: number): TrayEvent => ({ id, source: 's', type: 't', summary: `e${id}`, verified: true });
 const stops: Array<() => void | Promise<void>> = [];
@@ -64,6 +65,30 @@ describe('followCore', () => {
     await post(`${core.ingestUrl}/webhooks/acme`, '{"new":2}', { 'webhook-id': 'new-2' });
     await waitFor(() => notified.length === 2);
     expect(state.unseen).toBe(0);
+  });
+});
+
+describe('followCore and the public URL', () => {
+  it('shows the public URL in the tray and copies the public webhook URLs once it is set', async () => {
+    const core = await startTestCore();
+    stops.push(() => core.close());
+    const proxy = await startProxy(core.runtime.ingest_port);
+    stops.push(() => proxy.close());
+    let state = { unseen: 0, recent: [], sources: [], publicUrl: null, core: { status: 'starting', detail: null, attached: false, ingestUrl: null } } as unknown as TrayState;
+    const stop = await followCore({
+      link: ownedLink(core),
+      update: (patch) => (state = { ...state, ...patch }),
+      current: () => state,
+      watching: () => false,
+      onEvent: () => {},
+      healthEveryMs: 50,
+    });
+    stops.push(stop);
+    expect(state.publicUrl).toMatchObject({ mode: 'off', url: null });
+    expect(state.sources.find((s) => s.source === 'github')?.url).toBe(`${core.ingestUrl}/webhooks/github`);
+    await core.tunnel.set({ mode: 'url', url: proxy.url });
+    await waitFor(() => state.sources.find((s) => s.source === 'github')?.url === `${proxy.url}/webhooks/github`);
+    expect(state.publicUrl).toMatchObject({ mode: 'url', state: 'online', url: proxy.url, reachable: true });
   });
 });
 

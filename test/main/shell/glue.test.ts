@@ -104,6 +104,8 @@ describe('the tray', () => {
     unseen: 0,
     recent: [],
     sources: [{ source: 'github', url: 'http://x/webhooks/github' }],
+    publicUrl: null,
+    links: [],
     claude: 'not-connected',
     loginItem: { supported: true, enabled: false },
     notifications: DEFAULT_NOTIFICATION_PREFS,

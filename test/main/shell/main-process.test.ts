@@ -21,7 +21,7 @@ const cleanups: Array<() => Promise<void>> = [];
 beforeAll(async () => {
   // Inside the checkout, so that better-sqlite3 resolves from node_modules as it does from dist/main.
   bundleDir = fs.mkdtempSync(path.join(root, 'node_modules', '.cache', 'tidings-main-'));
-  const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['better-sqlite3', 'electron'], logLevel: 'silent', logOverride: { 'empty-import-meta': 'silent' } };
+  const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['better-sqlite3', '@ngrok/ngrok', 'electron'], logLevel: 'silent', logOverride: { 'empty-import-meta': 'silent' } };
   // The writer thread is loaded from beside the bundle, as in dist/main.
   await build({ ...common, entryPoints: [path.join(root, 'src/main/index.ts')], outfile: path.join(bundleDir, 'index.cjs') });
   await build({ ...common, entryPoints: [path.join(root, 'src/main/core/store/writer-worker.ts')], outfile: path.join(bundleDir, 'writer-worker.cjs') });

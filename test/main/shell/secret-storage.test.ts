@@ -11,6 +11,7 @@ import type { SafeStorageLike } from '../../../src/main/shell/secret-storage';
 import { loadConfig } from '../../../src/main/core/config';
 import { createLogger } from '../../../src/main/core/logger';
 import { startCore } from '../../../src/main/core/start-core';
+import { createSecrets } from '../../../src/main/core/secrets';
 import { api, tempDir } from '../../helpers/core';
 
 function fakeSafeStorage(options: { available?: boolean; backend?: string; key?: Buffer } = {}): SafeStorageLike {
@@ -152,5 +153,26 @@ describe('appSecretBackend', () => {
     } finally {
       await core.close();
     }
+  });
+});
+
+describe('provider tokens in the app', () => {
+  it('a link token is kept encrypted beside the secrets, readable after a restart, and never listed as a source', () => {
+    const dir = tempDir();
+    const storage = fakeSafeStorage();
+    const open = () => createSecrets(createSafeStorageBackend({ file: path.join(dir, ENCRYPTED_FILE), plainFile: path.join(dir, 'secrets.json'), safeStorage: storage, label: 't' }), {});
+    const first = open();
+    first.rotate('github', 'signing-secret-value');
+    first.setCredential('github:repo:octo/hello', 'github_pat_very_secret_token');
+    const onDisk = fs.readFileSync(path.join(dir, ENCRYPTED_FILE), 'utf8');
+    expect(onDisk).not.toContain('github_pat_very_secret_token');
+    expect(onDisk).not.toContain('octo/hello');
+    expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
+    const again = open();
+    expect(again.credential('github:repo:octo/hello')).toBe('github_pat_very_secret_token');
+    expect(again.summary().map((s) => s.source)).toEqual(['github']);
+    expect(again.forSource('github')).toEqual(['signing-secret-value']);
+    again.removeCredential('github:repo:octo/hello');
+    expect(open().credential('github:repo:octo/hello')).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ function state(patch: Partial<TrayState> = {}): TrayState {
       { source: 'github', url: 'http://127.0.0.1:8787/webhooks/github' },
       { source: 'stripe', url: 'https://relay.example/webhooks/stripe' },
     ],
+    publicUrl: { mode: 'off', state: 'off', url: null, reachable: null, checked_at: null, error: null },
+    links: [],
     claude: 'not-connected',
     loginItem: { supported: true, enabled: false },
     notifications: DEFAULT_NOTIFICATION_PREFS,
@@ -98,6 +100,7 @@ describe('tray menu', () => {
       'Notify me about',
       '---',
       'Copy webhook URL',
+      'Public URL: off (set it up in Sources…)',
       'Connect Claude Desktop…',
       'Start at login',
       'Open logs',
@@ -196,5 +199,66 @@ describe('menu labels from webhook text', () => {
     ['linux', 'x'.repeat(80), `${'x'.repeat(59)}…`],
   ] as const)('on %s %j becomes %j', (platform, input, output) => {
     expect(menuLabel(input, platform)).toBe(output);
+  });
+});
+
+describe('tray: the public URL', () => {
+  const pub = (patch: Partial<NonNullable<TrayState['publicUrl']>>): TrayState['publicUrl'] => ({
+    mode: 'url',
+    state: 'online',
+    url: 'https://hooks.example.com',
+    reachable: true,
+    checked_at: '2026-01-01T00:00:00.000Z',
+    error: null,
+    ...patch,
+  });
+
+  it.each([
+    ['off, opening the dashboard to set it up', pub({ mode: 'off', state: 'off', url: null, reachable: null }), 'Public URL: off (set it up in Sources…)', { type: 'open' }],
+    ['on, copying the URL', pub({}), 'Public URL: on, hooks.example.com (copy)', { type: 'copy', text: 'https://hooks.example.com' }],
+    ['on via ngrok, not yet checked', pub({ mode: 'ngrok', url: 'https://a.ngrok-free.app', reachable: null }), 'Public URL: on, a.ngrok-free.app (copy)', { type: 'copy', text: 'https://a.ngrok-free.app' }],
+    ['starting, with the reconnect reason', pub({ mode: 'ngrok', state: 'starting', reachable: false, error: 'lost; reconnecting in 2 s (attempt 1)' }), 'Public URL: starting… (lost; reconnecting in 2 s (attempt 1))', null],
+    ['not reachable, with the reason', pub({ state: 'error', reachable: false, error: 'no answer' }), '⚠ Public URL: not reachable: no answer', { type: 'open' }],
+    ['unknown before the first health answer', null, 'Public URL: unknown', null],
+  ] as const)('%s', (_name, publicUrl, label, action) => {
+    const item = find(trayView(state({ publicUrl })).menu, /^(⚠ )?Public URL/);
+    expect(item).toMatchObject({ kind: 'item', label: label.slice(0, 60).length < label.length ? expect.stringMatching(/…$/) : label, action });
+  });
+
+  it('copies each source\'s webhook URL as given, the public one when set', () => {
+    const menu = trayView(state({ sources: [{ source: 'github', url: 'https://hooks.example.com/webhooks/github' }], publicUrl: pub({}) })).menu;
+    const copy = find(menu, 'Copy webhook URL');
+    expect(copy.kind === 'submenu' && copy.items[0]).toMatchObject({ label: 'github', action: { type: 'copy', text: 'https://hooks.example.com/webhooks/github' } });
+  });
+});
+
+describe('provider links in the tray', () => {
+  const gh = { provider: 'github' as const, target: 'octo/hello', state: 'active' as const, error: null };
+  const st = { provider: 'stripe' as const, target: 'test', state: 'active' as const, error: null };
+  const brokenGh = { ...gh, state: 'broken' as const, error: 'github: hook 4000 on the repository octo/hello is gone (deleted at GitHub?); link again' };
+
+  it.each([
+    ['no links: no entry', [], null, null],
+    ['linked and working: a quiet list', [gh, st], 'Provider links', ['GitHub octo/hello: linked', 'Stripe (test mode): linked']],
+    ['one broken: flagged, with the reason', [brokenGh, st], '⚠ Provider links (1 broken)', [`⚠ GitHub octo/hello: broken: ${brokenGh.error}`.slice(0, 89) + '…', 'Stripe (test mode): linked']],
+  ] as const)('%s', (_name, links, label, items) => {
+    const view = trayView(state({ links: [...links] }));
+    const entry = view.menu.find((n) => n.kind === 'submenu' && /Provider links/.test(n.label));
+    if (label === null) {
+      expect(entry).toBeUndefined();
+      return;
+    }
+    expect(entry).toMatchObject({ kind: 'submenu', label });
+    const labels = (entry as Extract<MenuNode, { kind: 'submenu' }>).items.map((i) => (i.kind === 'separator' ? '---' : i.label));
+    expect(labels).toEqual(items);
+  });
+
+  it('a broken link opens the dashboard, says so in the tooltip, and a working one is not clickable', () => {
+    const view = trayView(state({ links: [brokenGh, gh] }));
+    const entry = find(view.menu, /Provider links/) as Extract<MenuNode, { kind: 'submenu' }>;
+    expect(entry.items[0]).toMatchObject({ kind: 'item', action: { type: 'open' }, enabled: true });
+    expect(entry.items[1]).toMatchObject({ kind: 'item', action: null, enabled: false });
+    expect(view.tooltip).toContain('1 provider link broken');
+    expect(trayView(state({ links: [gh] })).tooltip).not.toContain('broken');
   });
 });

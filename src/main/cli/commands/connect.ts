@@ -11,6 +11,8 @@ import { cliLaunch } from '../../clients/launch';
 import { clientEnvFromProcess } from '../../clients/paths';
 import { defaultDataDir, loadConfig, resolveDataDir } from '../../core/config';
 import { loadOrCreateToken, readRuntime, readToken } from '../../core/data-dir';
+import { runtimeUrlProblem } from '../../core/core-identity';
+import { ensurePrivateDir } from '../../core/private-file';
 import { CliError } from '../client';
 
 declare const __dirname: string | undefined;
@@ -53,6 +55,8 @@ function endpoint(client: ClientId, dataDir: string, dryRun: boolean): Endpoint 
   const coreToken = readToken(dataDir);
   const notes = [`${name} reaches Tidings over HTTP, so Tidings must be running (the app or \`tidings serve\`) while you use it.`];
   if (runtime && coreToken) {
+    const problem = runtimeUrlProblem(runtime);
+    if (problem) throw new CliError(problem);
     if (runtime.control_port !== configured) {
       notes.push(`The running core listens on port ${runtime.control_port}, not the configured ${configured}: ${name} loses Tidings when the core restarts on another port.`);
     }
@@ -67,7 +71,7 @@ function endpoint(client: ClientId, dataDir: string, dryRun: boolean): Endpoint 
     if (!token) notes.push('There is no token yet; a real connect creates one in the data directory.');
     return { mcpUrl, token: token ?? '', notes };
   }
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   return { mcpUrl, token: loadOrCreateToken(dataDir), notes };
 }
 

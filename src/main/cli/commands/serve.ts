@@ -6,6 +6,32 @@ import { cliLaunch } from '../../clients/launch';
 import { findCliScript } from './connect';
 import { KNOWN_PROVIDERS } from '../../core/webhooks/providers';
 import { parsePort } from '../options';
+import { webhookUrlFor } from '../../core/tunnel/public-url';
+import type { PublicUrl, PublicUrlStatus } from '../../core/tunnel/public-url';
+
+/** The status once it has left "starting", or as it is after `ms`. */
+function settled(publicUrl: PublicUrl, ms: number): Promise<PublicUrlStatus> {
+  const now = publicUrl.status();
+  if (now.state !== 'starting') return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(publicUrl.status()), ms);
+    const off = publicUrl.onChange((s) => {
+      if (s.state !== 'starting') done(s);
+    });
+    function done(s: PublicUrlStatus) {
+      clearTimeout(timer);
+      off();
+      resolve(s);
+    }
+  });
+}
+
+function publicUrlLines(p: PublicUrlStatus): string[] {
+  if (p.mode === 'off') return ['Public URL: off (providers on the internet cannot reach this inbox)'];
+  const how = p.mode === 'ngrok' ? 'ngrok' : 'your own URL';
+  const reach = p.reachable === true ? 'reaches this core' : p.reachable === false ? 'NOT reachable' : p.state;
+  return [`Public URL: ${p.url ?? '(none yet)'}   (${how}, ${reach})`, ...(p.error ? [`  problem: ${p.error}`] : [])];
+}
 
 /** Set once the core is up: the process must then stay alive until a signal. */
 export const serving = { active: false };
@@ -16,7 +42,7 @@ export function registerServe(program: Command): void {
     .description('run the Tidings core headless: webhook receiver, store, MCP server, local API and dashboard')
     .option('--port <port>', 'ingest listener port (webhooks); env TIDINGS_PORT', parsePort)
     .option('--control-port <port>', 'control listener port (MCP, API, dashboard); env TIDINGS_CONTROL_PORT', parsePort)
-    .option('--public-url <url>', 'the public base URL senders use (a tunnel or relay); env TIDINGS_PUBLIC_URL')
+    .option('--public-url <url>', 'a public base URL you run in front of the ingest port, for this run only (see `tidings tunnel url` to remember one); env TIDINGS_PUBLIC_URL')
     .action(async (opts: { port?: number; controlPort?: number; publicUrl?: string }, cmd: Command) => {
       const { dataDir } = cmd.optsWithGlobals<{ dataDir?: string }>();
       const config = loadConfig({ dataDir, port: opts.port, controlPort: opts.controlPort, publicUrl: opts.publicUrl });
@@ -26,13 +52,18 @@ export function registerServe(program: Command): void {
       const core = await startCore({ config, mode: 'serve', clientLaunch });
       serving.active = true;
       const r = core.runtime;
-      const base = config.publicUrl?.replace(/\/$/, '') ?? r.ingest_url;
+      // A remembered ngrok tunnel may take a few seconds to open: wait for it (bounded), so
+      // that the banner shows the URL providers should use.
+      const pub = await settled(core.publicUrl, 15_000);
+      const base = pub.url;
       const lines = [
         `Tidings ${r.version} is running (pid ${r.pid}, data in ${r.data_dir})`,
         '',
-        'Webhook URLs (paste into each provider; expose the ingest port through a tunnel for the internet):',
-        ...KNOWN_PROVIDERS.map((p) => `  ${p.padEnd(8)} ${base}/webhooks/${p}`),
-        `  other    ${base}/webhooks/<name>   (Standard Webhooks signatures)`,
+        ...publicUrlLines(pub),
+        '',
+        `Webhook URLs (paste into each provider${pub.url ? '' : '; they work on this machine only: run `tidings tunnel ngrok` or `tidings tunnel url <URL>` for the internet'}):`,
+        ...KNOWN_PROVIDERS.map((p) => `  ${p.padEnd(8)} ${webhookUrlFor(p, base, r.ingest_url)}`),
+        `  other    ${webhookUrlFor('<name>', base, r.ingest_url)}   (Standard Webhooks signatures)`,
         '',
         `Dashboard:  ${core.dashboardLink()}   (a sign-in link that works once; \`tidings status\` prints another)`,
         `MCP (HTTP): ${r.mcp_url}   (Authorization: Bearer <token from ${r.data_dir}/token>)`,

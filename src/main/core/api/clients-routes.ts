@@ -14,6 +14,10 @@ export interface ClientsDeps {
   launch: McpLaunch | null;
   mcpUrl: () => string;
   token: string;
+  /** Whether this request may see the token (callers with the token may; dashboard sessions may not). */
+  revealToken?: (res: express.Response) => boolean;
+  /** Where the token is kept, for the people who may not be shown it. */
+  tokenFile?: string;
 }
 
 export function createClientsRouter(deps: ClientsDeps): express.Router {
@@ -24,7 +28,8 @@ export function createClientsRouter(deps: ClientsDeps): express.Router {
     '/clients',
     wrap((_req, res) => {
       const clients = CLIENTS.map((client) => clientStatus(client, { ...deps.env, ...entryInput() }));
-      res.json({ clients, mcp_url: deps.mcpUrl(), token: deps.token });
+      const reveal = deps.revealToken?.(res) ?? true;
+      res.json({ clients, mcp_url: deps.mcpUrl(), token: reveal ? deps.token : null, token_file: deps.tokenFile ?? null });
     }),
   );
 

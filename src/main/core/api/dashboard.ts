@@ -1,15 +1,16 @@
-// The dashboard in a browser: the built renderer as static files, and the sign-in step.
-// `tidings serve` prints a link with a one-time code; opening it sets an HttpOnly,
-// SameSite=Strict cookie and redirects to a clean URL, so the token itself never appears
-// in a URL (or a log). A used or unknown code gets a page that says how to get a new one.
+// The dashboard in a browser: the built renderer as static files, and signing in and out.
+// `tidings serve` prints a link with a one-time code; opening it starts a dashboard session
+// (sessions.ts) whose random value goes in an HttpOnly, SameSite=Strict cookie, and redirects
+// to a clean URL. Neither the token nor the session appears in a URL (or a log). A used or
+// unknown code gets a page that says how to get a new one.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import { SESSION_COOKIE } from './guard';
+import { cookieValue, SESSION_COOKIE } from './guard';
+import type { SessionStore } from './sessions';
 
 const CODE_TTL_MS = 24 * 3_600_000;
-const COOKIE_MAX_AGE_S = 30 * 86_400;
 
 export function createLoginCodes(now: () => number = Date.now) {
   const codes = new Map<string, number>();
@@ -37,19 +38,38 @@ function page(title: string, body: string): string {
 </head><body><h1>${title}</h1>${body}</body></html>`;
 }
 
-export function createDashboardRouter(options: { token: string; codes: LoginCodes; staticDir: string }): express.Router {
+const NEW_LINK = 'Get a fresh link with <code>tidings status</code> (or restart <code>tidings serve</code>), or open Tidings from the tray.';
+
+/**
+ * Sign-out, before the credential check: it must work with a session that has already ended,
+ * and it only ever takes access away. The Origin check in front keeps other sites from it.
+ */
+export function createSignOutRouter(sessions: SessionStore): express.Router {
+  const r = express.Router();
+  r.post('/api/session/logout', (req, res) => {
+    const value = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const ended = value ? sessions.revoke(value) : false;
+    res.clearCookie(SESSION_COOKIE, { path: '/' }).set('cache-control', 'no-store').json({ signed_out: true, ended_session: ended });
+  });
+  return r;
+}
+
+export function createDashboardRouter(options: { sessions: SessionStore; codes: LoginCodes; staticDir: string }): express.Router {
   const r = express.Router();
   r.get('/login', (req, res) => {
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
-    if (!code || !options.codes.redeem(code)) {
-      res
-        .status(403)
-        .type('html')
-        .send(page('This sign-in link no longer works', '<p>Each dashboard link works once. Get a fresh one with <code>tidings status</code> (or restart <code>tidings serve</code>), or open Tidings from the tray.</p>'));
+    if (req.query.signed_out !== undefined && !code) {
+      res.type('html').send(page('You are signed out', `<p>This browser's dashboard session has ended. ${NEW_LINK}</p>`));
       return;
     }
-    res.cookie(SESSION_COOKIE, options.token, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: COOKIE_MAX_AGE_S * 1000 });
+    if (!code || !options.codes.redeem(code)) {
+      res.set('connection', 'close').status(403).type('html').send(page('This sign-in link no longer works', `<p>Each dashboard link works once. ${NEW_LINK}</p>`));
+      return;
+    }
+    const session = options.sessions.issue();
+    const expires = options.sessions.expiresAt(session)!;
+    res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: expires - Date.now() });
     res.redirect(303, '/');
   });
 

@@ -75,6 +75,8 @@ export function apiFallback(req: Request, _res: Response, next: NextFunction): v
 }
 
 export function apiErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  // Already answered (a stalled body got its 408 from the listener): the body's abort is no news.
+  if (res.headersSent) return;
   if (err instanceof ApiError) {
     res.status(err.status).json({ status: err.status, error: err.message });
     return;

@@ -12,6 +12,8 @@ export interface McpDeps {
   queries: ReturnType<typeof createDomainQueries>;
   bus: EventBus;
   health: () => Health;
+  /** Where a provider sends a source's webhooks: the public URL when there is one. */
+  webhookUrl: (source: string) => string;
   /** Commit an event through the same durable path as webhooks (publish_event). */
   ingest: (item: IngestItem) => Promise<AppendResult>;
   /** Writes that are not events: action transitions, subscriptions. */

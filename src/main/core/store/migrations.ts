@@ -273,6 +273,34 @@ const steps: Step[] = [
     }
     db.exec('CREATE INDEX events_unverified ON events(id) WHERE verified = 0;');
   },
+  // 7: provider links: a webhook Tidings created at GitHub or Stripe with the user's token.
+  // Kept so that a URL change can update it, unlink can delete it and only its secret, and
+  // catch-up can ask the provider for what was missed (hook id, token reference, cursor).
+  (db) => {
+    db.exec(`
+      CREATE TABLE links (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider           TEXT NOT NULL CHECK (provider IN ('github', 'stripe')),
+        scope              TEXT NOT NULL CHECK (scope IN ('repo', 'org', 'account')),
+        target             TEXT NOT NULL,                -- owner/repo, the organization, or Stripe's test|live
+        source             TEXT NOT NULL,                -- the Tidings source its deliveries arrive on
+        hook_id            TEXT NOT NULL,                -- GitHub's hook id, Stripe's we_… endpoint id
+        url                TEXT NOT NULL,                -- the webhook URL the provider was last given
+        events             TEXT NOT NULL,                -- JSON array; ["*"] means every event
+        secret_fingerprint TEXT NOT NULL,                -- the secret this link added (removed on unlink)
+        token_ref          TEXT NOT NULL,                -- where the token or key is kept in secret storage
+        api_url            TEXT NOT NULL,                -- the API base it was made with (GitHub Enterprise)
+        state              TEXT NOT NULL CHECK (state IN ('active', 'broken')),
+        error              TEXT,
+        last_result        TEXT,
+        synced_at          INTEGER,                      -- last time the provider accepted our settings
+        caught_up_at       INTEGER,                      -- for catch-up: deliveries before this were checked
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        UNIQUE (provider, scope, target)
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -7,6 +7,8 @@ import { createActionWrites } from './actions';
 import type { ActionStatus } from '../domain/stripe-actions';
 import { createSubscriptionWrites } from '../mcp/subscriptions';
 import type { AttemptRecord, NewTarget, OutboundWrites } from '../outbound/writes';
+import { createLinkWrites } from '../links/link-store';
+import type { LinkStateChange, NewLink } from '../links/link-store';
 
 /** Pragmas that tests and maintenance may set on the writer's connection. */
 const ALLOWED_PRAGMAS = /^(max_page_count|wal_checkpoint|integrity_check|quick_check|page_count|freelist_count|page_size)\b/;
@@ -14,6 +16,7 @@ const ALLOWED_PRAGMAS = /^(max_page_count|wal_checkpoint|integrity_check|quick_c
 export function createWriteOps(db: Database.Database, store: EventStore, retention: { run(): Promise<number> }, outbound: OutboundWrites) {
   const actions = createActionWrites(db);
   const subscriptions = createSubscriptionWrites(db);
+  const links = createLinkWrites(db);
   // A subscription may name a target, so changing one changes where events are delivered.
   const rerouting = <A, R>(fn: (a: A) => R) => (a: A): R => {
     outbound.invalidate();
@@ -31,6 +34,9 @@ export function createWriteOps(db: Database.Database, store: EventStore, retenti
     'outbound.record': (rows: AttemptRecord[]) => outbound.record(rows),
     'outbound.retry': (a: Parameters<OutboundWrites['retry']>[0]) => outbound.retry(a),
     'outbound.prune': (a: { before: number; limit: number }) => outbound.prune(a),
+    'link.save': (a: NewLink) => links.save(a),
+    'link.state': (a: LinkStateChange) => links.state(a),
+    'link.remove': (id: number) => links.remove(id),
     'subscription.saveCounts': (rows: Array<[number, number, number | null]>) => subscriptions.saveCounts(rows),
     // Only ids go back: the main thread still holds the items and builds the records itself,
     // which saves cloning every event's fields across threads a second time.

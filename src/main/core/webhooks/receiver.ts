@@ -39,6 +39,11 @@ export interface ReceiverDeps {
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default. */
   trustedProxies?: readonly string[];
   version: string;
+  /**
+   * A random id, new at each start, given in the /health answer: a public URL is
+   * "reachable" when its /health answers with this core's id (tunnel/reachability.ts).
+   */
+  instance: string;
   now?: () => number;
   /** Told about storage failures (disk full, locked), so health can report them. */
   onStoreError?: (err: unknown) => void;
@@ -306,7 +311,7 @@ export function createReceiver(deps: ReceiverDeps): RequestListener {
     const path = pathOf(req.url ?? '/');
     const method = req.method ?? 'GET';
     if (path === '/health' && (method === 'GET' || method === 'HEAD')) {
-      sendJson(res, 200, { status: 'ok', service: 'tidings-ingest', version: deps.version });
+      sendJson(res, 200, { status: 'ok', service: 'tidings-ingest', version: deps.version, instance: deps.instance });
       return;
     }
     const match = ROUTE.exec(path);
