@@ -13,6 +13,7 @@ import { registerSendTest } from './commands/send-test';
 import { registerServe, serving } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerTargets } from './commands/targets';
+import { registerTrigger } from './commands/trigger';
 
 export function buildProgram(): Command {
   const program = new Command('tidings')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerSendTest(program);
+  registerTrigger(program);
   registerSecret(program);
   registerStatus(program);
   registerEvents(program);

@@ -23,6 +23,7 @@ import type { Writer } from './store/writer';
 import { createReceiver } from './webhooks/receiver';
 import { createRateLimiter } from './webhooks/rate-limit';
 import { providerFor } from './webhooks/providers';
+import { triggerDelivery } from './webhooks/catalog';
 import { createOriginGuard, createTokenGuard } from './api/guard';
 import { createApiRouter } from './api/router';
 import { apiErrorHandler, apiFallback } from './api/validate';
@@ -34,6 +35,7 @@ import { clientEnvFromProcess } from '../clients/paths';
 import type { McpLaunch } from '../clients/launch';
 import { VERSION } from './version';
 import { createDomainQueries } from './domain/queries';
+import { createDerivedReader } from './domain/derived-of-event';
 import type { DomainQueries } from './domain/queries';
 import { createMcpHttp } from './mcp/http';
 import { createSubscriptionRegistry } from './mcp/subscriptions';
@@ -230,8 +232,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       outbound: outboundHealth(),
     });
     const webhookUrl = (source: string) => `${config.publicUrl?.replace(/\/$/, '') ?? ingestUrl}/webhooks/${source}`;
-    const sendTest = async (source: string) => {
-      const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
+    const sendTest = async (source: string, type?: string) => {
+      const secret = secrets.forSource(source)[0] ?? null;
+      const sample = type === undefined ? providerFor(source).sample(secret, Date.now()) : triggerDelivery(source, type, secret, Date.now());
       const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
         method: 'POST',
         headers: sample.headers,
@@ -292,7 +295,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         mcpUrl: () => `http://${config.host}:${controlPort}/mcp`,
         token,
       }),
-      createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
+      createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink, derived: createDerivedReader(db) }),
       createOutboundRouter(outbound),
       apiFallback,
       apiErrorHandler,

@@ -71,7 +71,7 @@ describe('tidings events --follow', () => {
       child.kill('SIGKILL');
       await core.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('keeps only the chosen source and type, and waits for a core that is not running yet', async () => {
     const dataDir = tempDir();
@@ -100,7 +100,7 @@ describe('tidings events --follow', () => {
       child.kill('SIGKILL');
       await core.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the SSE parser and the tail line', () => {

@@ -7,6 +7,7 @@ import { paths } from '../../core/data-dir';
 import type { EventRecord } from '../../../shared/events';
 import { CliError, findCore } from '../client';
 import { followEvents, followLine } from '../follow';
+import { registerEventDetail } from './event-detail';
 import { parseCursor, parseLimit, parseSource } from '../options';
 
 interface EventsOptions {
@@ -25,7 +26,7 @@ function formatLine(e: EventRecord): string {
 }
 
 export function registerEvents(program: Command): void {
-  program
+  const events = program
     .command('events')
     .description('list stored events, newest first ("!" marks unverified events)')
     .option('--source <source>', 'only this source', parseSource)
@@ -76,6 +77,7 @@ export function registerEvents(program: Command): void {
       }
       for (const e of events) process.stdout.write(`${formatLine(e)}\n`);
     });
+  registerEventDetail(events);
 }
 
 /** Tails until Ctrl+C (or SIGTERM), which ends it with exit code 0 and no stack. */
