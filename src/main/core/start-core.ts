@@ -31,6 +31,7 @@ import { createActivityRouter } from './api/activity-routes';
 import { createClientsRouter } from './api/clients-routes';
 import { createDashboardRouter, createLoginCodes, defaultStaticDir } from './api/dashboard';
 import { createStreamRouter } from './api/stream';
+import { createArchiveRouter } from './api/archive-routes';
 import { clientEnvFromProcess } from '../clients/paths';
 import type { McpLaunch } from '../clients/launch';
 import { VERSION } from './version';
@@ -286,6 +287,8 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     control.use(
       '/api',
       tokenGuard,
+      // Before the general 256 KiB parser: an import carries whole exported bodies.
+      createArchiveRouter({ ingest: (item) => committer.submit(item) }),
       express.json({ limit: '256kb' }),
       createStreamRouter({ store, bus }),
       createActivityRouter({ store, queries, write, resourceChanged: mcp.deps.resourceChanged }),

@@ -109,7 +109,8 @@ export function registerEventDetail(events: Command): void {
     .option('--to <target>', 'a URL, or the name of a registered target (default: the only forward target)')
     .option('--json', 'print {"id","url","status","body"}')
     .description('send the stored bytes of an event again, with its original headers, to a URL or target')
-    .action(async (id: number, opts: { to?: string }, cmd: Command) => {
+    .action(async (id: number, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ to?: string }>();
       const core = requireCore(dataDirOf(cmd));
       const target = await resolveTarget(core, opts.to);
       const answer = await core.request<{ status: number; body: string }>('POST', `/api/events/${id}/resend`, { url: target.url });

@@ -8,6 +8,7 @@ import type { EventRecord } from '../../../shared/events';
 import { CliError, findCore } from '../client';
 import { followEvents, followLine } from '../follow';
 import { registerEventDetail } from './event-detail';
+import { registerArchive } from './archive';
 import { parseCursor, parseLimit, parseSource } from '../options';
 
 interface EventsOptions {
@@ -78,6 +79,7 @@ export function registerEvents(program: Command): void {
       for (const e of events) process.stdout.write(`${formatLine(e)}\n`);
     });
   registerEventDetail(events);
+  registerArchive(events);
 }
 
 /** Tails until Ctrl+C (or SIGTERM), which ends it with exit code 0 and no stack. */
