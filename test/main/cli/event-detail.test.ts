@@ -72,7 +72,7 @@ describe('tidings events show and resend', () => {
     const unknown = await runCli(['events', 'resend', String(eventId), '--to', 'nope', '--data-dir', dataDir]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no target named "nope".*dev/);
-  }, 120_000);
+  }, 240_000);
 
   it('answers a missing event with the core\'s 404 sentence', async () => {
     const r = await runCli(['events', 'show', '999999', '--data-dir', dataDir]);

@@ -14,7 +14,7 @@ describe('tidings trigger', () => {
     const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { source: string; type: string });
     expect(rows.map((r) => r.type)).toContain('deployment.error');
     expect(new Set(rows.map((r) => r.source))).toEqual(new Set(['vercel']));
-  });
+  }, 120_000);
 
   it('sends a signed event of the chosen type and says it was stored verified', async () => {
     const dataDir = tempDir();
@@ -46,5 +46,5 @@ describe('tidings trigger', () => {
     const r = await runCli([...args, '--data-dir', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-  });
+  }, 60_000);
 });
