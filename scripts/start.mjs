@@ -7,9 +7,9 @@
 // (see electron-builder.yml). Quitting the app stops the core.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -17,20 +17,6 @@ const args = process.argv.slice(2);
 function run(argv) {
   const r = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
   return r.status === 0;
-}
-
-/** The Electron binary, or why there is none: `require('electron')` names it, or throws before `install.js` ran. */
-function electronBinary() {
-  if (process.env.TIDINGS_HEADLESS) return { why: 'TIDINGS_HEADLESS is set' };
-  let binary;
-  try {
-    binary = createRequire(import.meta.url)('electron');
-  } catch (err) {
-    return { why: `Electron's binary is not installed (${String(err.message ?? err).split('\n')[0]}); fetch it with \`node node_modules/electron/install.js\`` };
-  }
-  if (typeof binary !== 'string' || !existsSync(binary)) return { why: `Electron's binary is not at ${binary}; fetch it with \`node node_modules/electron/install.js\`` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { why: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
-  return { binary };
 }
 
 if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
@@ -43,7 +29,7 @@ if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
 const electron = electronBinary();
 const cli = path.join(root, 'bin', 'tidings.js');
 if (!electron.binary) {
-  process.stderr.write(`Starting Tidings headless (tidings serve), because ${electron.why}. Open the dashboard link below in a browser.\n`);
+  process.stderr.write(`Starting Tidings headless (tidings serve): ${electron.why}; open the dashboard link below in a browser.\n`);
   const child = spawn(process.execPath, [cli, 'serve', ...args], { stdio: 'inherit' });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

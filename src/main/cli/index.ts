@@ -15,6 +15,7 @@ import { registerServe, serving } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerTargets } from './commands/targets';
 import { registerTunnel } from './commands/tunnel';
+import { registerTrigger } from './commands/trigger';
 
 export function buildProgram(): Command {
   const program = new Command('tidings')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerSendTest(program);
+  registerTrigger(program);
   registerSecret(program);
   registerStatus(program);
   registerEvents(program);

@@ -346,10 +346,12 @@ function read(client: ClientId, text: string, label: string): Parsed {
   const key = serversKey(client);
   let root: Node;
   try {
-    root = parse(text, client === 'vscode');
+    // Every client's file may hold comments and trailing commas (Cursor's and VS Code's
+    // editors allow them), so every one is read as JSONC; whatever is there stays as it was.
+    root = parse(text, true);
   } catch (err) {
     if (!(err instanceof SyntaxProblem)) throw err;
-    const what = client === 'vscode' ? 'valid JSON (with comments)' : 'valid JSON';
+    const what = 'valid JSON (comments and trailing commas allowed)';
     throw new ConfigFileError(`${label} is not ${what}: ${err.message}. Fix it or move it aside, then try again; nothing was changed.`);
   }
   if (root.kind !== 'object') {

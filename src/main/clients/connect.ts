@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigFileError, findEntry, planConnect, planDisconnect, sameEntry } from './config-file';
 import type { ConfigPlan } from './config-file';
-import { buildEntry, SERVER_NAME } from './entries';
+import { buildEntry, SERVER_NAME, transportOf } from './entries';
 import type { EntryInput } from './entries';
 import { CLIENT_NAMES, configPath } from './paths';
 import type { ClientEnv, ClientId } from './paths';
@@ -185,7 +185,9 @@ function change(client: ClientId, options: FileOptions, planner: Planner): Chang
     try {
       // Write through a symlink (dotfile managers link these files) rather than replace it.
       const target = current ? fs.realpathSync(file) : file;
-      const mode = current ? fs.statSync(target).mode & 0o7777 : NEW_FILE_MODE;
+      // Files of HTTP clients carry the bearer token: owner-only, however they were before.
+      const existing = current ? fs.statSync(target).mode & 0o7777 : NEW_FILE_MODE;
+      const mode = transportOf(client) === 'http' ? existing & 0o600 : existing;
       fs.mkdirSync(path.dirname(target), { recursive: true });
       tmp = writeTemp(target, plan.nextText, mode);
       // The client may have saved its file meanwhile (Claude Code rewrites ~/.claude.json

@@ -1,5 +1,6 @@
 // Where the core's settings come from, in order of precedence: command-line flags, then
 // TIDINGS_* environment variables, then config.json in the data directory, then defaults.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -135,11 +136,39 @@ export class ConfigError extends Error {
 }
 
 /** The platform's app-data folder, as PRODUCT.md names it. */
+/**
+ * The platform's app-data folder, by the rules env-paths follows (written out here rather
+ * than a dependency, for a dozen lines): an empty or relative XDG_DATA_HOME is ignored, as
+ * the XDG spec says; Windows keeps data in %LOCALAPPDATA%, not the roaming profile, since
+ * the database can reach gigabytes. Data already in the old roaming place (before 0.2) is
+ * used where it is, with a note saying so: moving a live database behind a user's back is
+ * worse than leaving it.
+ */
+export function dataDirChoice(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  exists: (file: string) => boolean = fs.existsSync,
+): { dir: string; note: string | null } {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const absolute = (value: string | undefined) => (value && p.isAbsolute(value) ? value : undefined);
+  const home = (platform === 'win32' ? absolute(env.USERPROFILE) : absolute(env.HOME)) ?? os.homedir();
+  if (platform === 'darwin') return { dir: p.join(home, 'Library', 'Application Support', 'Tidings'), note: null };
+  if (platform === 'win32') {
+    const dir = p.join(absolute(env.LOCALAPPDATA) ?? p.join(home, 'AppData', 'Local'), 'Tidings');
+    const roaming = p.join(absolute(env.APPDATA) ?? p.join(home, 'AppData', 'Roaming'), 'Tidings');
+    if (!exists(dir) && exists(p.join(roaming, 'tidings.db'))) {
+      return {
+        dir: roaming,
+        note: `using the existing data in ${roaming} (the roaming profile) where it is; Tidings now keeps new data in ${dir}. To move it, stop Tidings and move the folder there.`,
+      };
+    }
+    return { dir, note: null };
+  }
+  return { dir: p.join(absolute(env.XDG_DATA_HOME) ?? p.join(home, '.local', 'share'), 'tidings'), note: null };
+}
+
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  const home = env.HOME ?? env.USERPROFILE ?? os.homedir();
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Tidings');
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Tidings');
-  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'tidings');
+  return dataDirChoice(env, platform).dir;
 }
 
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

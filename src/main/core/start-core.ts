@@ -31,16 +31,19 @@ import { createSessionStore } from './api/sessions';
 import type { SessionStore } from './api/sessions';
 import { challengePattern, identityProof, IDENTIFY_PATH } from './core-identity';
 import { createPrivateFile, tightenPrivateFile } from './private-file';
+import { triggerDelivery } from './webhooks/catalog';
 import { createApiRouter } from './api/router';
 import { apiErrorHandler, apiFallback } from './api/validate';
 import { createActivityRouter } from './api/activity-routes';
 import { createClientsRouter } from './api/clients-routes';
 import { createDashboardRouter, createLoginCodes, createSignOutRouter, defaultStaticDir } from './api/dashboard';
 import { createStreamRouter } from './api/stream';
+import { createArchiveRouter } from './api/archive-routes';
 import { clientEnvFromProcess } from '../clients/paths';
 import type { McpLaunch } from '../clients/launch';
 import { VERSION } from './version';
 import { createDomainQueries } from './domain/queries';
+import { createDerivedReader } from './domain/derived-of-event';
 import type { DomainQueries } from './domain/queries';
 import { createMcpHttp } from './mcp/http';
 import { createSubscriptionRegistry } from './mcp/subscriptions';
@@ -322,8 +325,9 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
       public_url: publicUrl.status(),
     });
     const webhookUrl = (source: string) => webhookUrlFor(source, publicUrl.status().url, ingestUrl);
-    const sendTest = async (source: string) => {
-      const sample = providerFor(source).sample(secrets.forSource(source)[0] ?? null, Date.now());
+    const sendTest = async (source: string, type?: string) => {
+      const secret = secrets.forSource(source)[0] ?? null;
+      const sample = type === undefined ? providerFor(source).sample(secret, Date.now()) : triggerDelivery(source, type, secret, Date.now());
       const res = await fetch(`${ingestUrl}/webhooks/${source}`, {
         method: 'POST',
         headers: sample.headers,
@@ -390,6 +394,8 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
     control.use(
       '/api',
       apiGuard,
+      // Before the general 256 KiB parser: an import carries whole exported bodies.
+      createArchiveRouter({ ingest: (item) => committer.submit(item) }),
       express.json({ limit: '256kb' }),
       express
         .Router()
@@ -415,7 +421,7 @@ export async function startCore(options: StartCoreOptions): Promise<Core> {
         revealToken: (res) => authKind(res) === 'token',
         tokenFile: p.token,
       }),
-      createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink }),
+      createApiRouter({ store, secrets, health, webhookUrl, sendTest, dashboardLink, derived: createDerivedReader(db) }),
       createOutboundRouter(outbound),
       createTunnelRouter({
         tunnel,

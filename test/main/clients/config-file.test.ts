@@ -137,13 +137,20 @@ describe('planConnect', () => {
     expect(planDisconnect('vscode', next).nextText).toBe(text);
   });
 
-  it('does not accept comments in the files of clients that read strict JSON', () => {
-    expect(() => planConnect('claude', '{\n  // no\n}', entry('claude'))).toThrow(ConfigFileError);
+  it.each(['claude', 'cursor', 'windsurf', 'claude-code'] as const)('reads a %s file with comments and trailing commas, and keeps them byte for byte', (client) => {
+    const text = `{\n  // my servers\n  "mcpServers": {\n    "a": { "command": "a" }, // the a server\n  },\n}\n`;
+    const plan = planConnect(client, text, entry(client));
+    const next = plan.nextText!;
+    expect(next).toContain('// my servers');
+    expect(next).toContain('"a": { "command": "a" }, // the a server\n    "tidings": {');
+    expect(findEntry(client, next)).toEqual(entry(client));
+    expect(planDisconnect(client, next).nextText).toBe(text);
   });
 
   it.each([
-    ['invalid JSON', '{ "mcpServers": { ', /not valid JSON: .*line 1, column 19.*nothing was changed/],
-    ['a trailing comma', '{ "a": 1, }', /not valid JSON: trailing comma/],
+    ['invalid JSON', '{ "mcpServers": { ', /not valid JSON \(comments and trailing commas allowed\): .*line 1, column 19.*nothing was changed/],
+    ['a doubled comma', '{ "a": 1,, }', /not valid JSON \(comments and trailing commas allowed\): expected a quoted key/],
+    ['an unterminated comment', '{ /* "a": 1 }', /unterminated comment/],
     ['text after the JSON', '{} {}', /not valid JSON/],
     ['an array at the top level', '[{"mcpServers": {}}]', /holds an array at the top level.*nothing was changed/],
     ['a string at the top level', '"hello"', /holds a string at the top level/],

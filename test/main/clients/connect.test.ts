@@ -9,7 +9,7 @@ import { registerConnect } from '../../../src/main/cli/commands/connect';
 import { CliError } from '../../../src/main/cli/client';
 import { CLIENTS, clientStatus, ConfigFileError, connectClient, disconnectClient, MAX_BACKUPS } from '../../../src/main/clients/connect';
 import type { ConnectOptions } from '../../../src/main/clients/connect';
-import { buildEntry } from '../../../src/main/clients/entries';
+import { buildEntry, transportOf } from '../../../src/main/clients/entries';
 import { configPath } from '../../../src/main/clients/paths';
 import type { ClientId } from '../../../src/main/clients/paths';
 import { writeRuntime } from '../../../src/main/core/data-dir';
@@ -72,8 +72,10 @@ describe('connectClient', () => {
     expect(after[key(client)]!.other).toEqual({ command: 'uvx', args: ['other-server'] });
     expect(Object.keys(after)).toEqual(['firstSetting', key(client), 'nested']);
     if (posix) {
-      expect(modeOf(file)).toBe(0o640);
-      expect(modeOf(result.backupPath!)).toBe(0o640);
+      // A file that carries the bearer token (the HTTP clients) becomes owner-only, backup too.
+      const expected = transportOf(client) === 'http' ? 0o600 : 0o640;
+      expect(modeOf(file)).toBe(expected);
+      expect(modeOf(result.backupPath!)).toBe(expected);
     }
     // No temporary files left beside it.
     expect(fs.readdirSync(path.dirname(file)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
@@ -224,7 +226,7 @@ describe('disconnectClient', () => {
     expect(result).toMatchObject({ changed: true, dryRun: false });
     expect(result.summary).toBe(`removed tidings from ${key(client)}`);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    if (posix) expect(modeOf(file)).toBe(0o640);
+    if (posix) expect(modeOf(file)).toBe(transportOf(client) === 'http' ? 0o600 : 0o640);
     expect(disconnectClient(client, options(home))).toMatchObject({ changed: false, backupPath: null });
   });
 

@@ -25,7 +25,7 @@ describe('npm start', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no dashboard link; stdout: ${out}\nstderr: ${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(err).toMatch(/Starting Tidings headless \(tidings serve\), because Electron's binary is not at .*no-electron/);
+      expect(err).toMatch(/Starting Tidings headless \(tidings serve\): Electron's binary is not at .*no-electron/);
       expect(err).toMatch(/node node_modules\/electron\/install\.js/);
       const link = /Dashboard:\s+(\S+)/.exec(out)![1]!;
       const res = await fetch(link, { redirect: 'manual' });

@@ -75,7 +75,7 @@ function endpoint(client: ClientId, dataDir: string, dryRun: boolean): Endpoint 
   return { mcpUrl, token: loadOrCreateToken(dataDir), notes };
 }
 
-function report(verb: 'connect' | 'disconnect', result: ChangeResult, notes: string[]): string {
+function reportText(verb: 'connect' | 'disconnect', result: ChangeResult, notes: string[]): string {
   const name = CLIENT_NAMES[result.client];
   const lines: string[] = [];
   if (result.dryRun && result.changed) {
@@ -92,7 +92,13 @@ function report(verb: 'connect' | 'disconnect', result: ChangeResult, notes: str
   return `${lines.join('\n')}\n`;
 }
 
-function run(verb: 'connect' | 'disconnect', client: ClientId, opts: { dryRun?: boolean; print?: boolean }, cmd: Command): void {
+/** The --json form: what changed and where, for scripts; the diff masks the token. */
+function reportJson(verb: 'connect' | 'disconnect', result: ChangeResult, notes: string[]): string {
+  return `${JSON.stringify({ verb, client: result.client, path: result.path, changed: result.changed, dry_run: result.dryRun, backup: result.backupPath, summary: result.summary, diff: result.diff, notes })}\n`;
+}
+
+function run(verb: 'connect' | 'disconnect', client: ClientId, opts: { dryRun?: boolean; print?: boolean; json?: boolean }, cmd: Command): void {
+  const report = opts.json ? reportJson : reportText;
   const dataDir = resolveDataDir(cmd.optsWithGlobals<{ dataDir?: string }>().dataDir);
   // Compared with the platform default, not TIDINGS_DATA_DIR: the AI client starts the
   // bridge without this shell's environment, so a directory from the env must be a flag.
@@ -132,7 +138,8 @@ export function registerConnect(program: Command): void {
           : "remove Tidings from an AI client's MCP config (only the tidings entry; a backup is made)",
       )
       .option('--dry-run', 'show what would change, and write nothing')
+      .option('--json', 'print {"verb","client","path","changed","dry_run","backup","summary","diff","notes"}')
       .option('--print', `claude-code only: print the \`claude mcp ${verb === 'connect' ? 'add' : 'remove'}\` command instead of writing`)
-      .action((client: ClientId, opts: { dryRun?: boolean; print?: boolean }, cmd: Command) => run(verb, client, opts, cmd));
+      .action((client: ClientId, opts: { dryRun?: boolean; print?: boolean; json?: boolean }, cmd: Command) => run(verb, client, opts, cmd));
   }
 }

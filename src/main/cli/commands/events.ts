@@ -6,6 +6,9 @@ import { resolveDataDir } from '../../core/config';
 import { paths } from '../../core/data-dir';
 import type { EventRecord } from '../../../shared/events';
 import { CliError, findCore } from '../client';
+import { followEvents, followLine } from '../follow';
+import { registerEventDetail } from './event-detail';
+import { registerArchive } from './archive';
 import { parseCursor, parseLimit, parseSource } from '../options';
 
 interface EventsOptions {
@@ -15,6 +18,7 @@ interface EventsOptions {
   after?: number;
   search?: string;
   json?: boolean;
+  follow?: boolean;
 }
 
 function formatLine(e: EventRecord): string {
@@ -23,7 +27,7 @@ function formatLine(e: EventRecord): string {
 }
 
 export function registerEvents(program: Command): void {
-  program
+  const events = program
     .command('events')
     .description('list stored events, newest first ("!" marks unverified events)')
     .option('--source <source>', 'only this source', parseSource)
@@ -32,8 +36,14 @@ export function registerEvents(program: Command): void {
     .option('--search <text>', 'full-text search over summaries and payloads')
     .option('--limit <n>', 'how many (1-1000)', parseLimit, 20)
     .option('--json', 'print JSON lines')
+    .option('-f, --follow', 'print each event as it is committed, until Ctrl+C; survives core restarts (starts at the newest event, or after --after)')
     .action(async (opts: EventsOptions, cmd: Command) => {
       const dataDir = resolveDataDir(cmd.optsWithGlobals<{ dataDir?: string }>().dataDir);
+      if (opts.follow) {
+        if (opts.search) throw new CliError('--follow and --search do not go together; follow with --source and --type', 2);
+        await follow(dataDir, opts);
+        return;
+      }
       let events: EventRecord[];
       const core = findCore(dataDir);
       if (core) {
@@ -68,4 +78,28 @@ export function registerEvents(program: Command): void {
       }
       for (const e of events) process.stdout.write(`${formatLine(e)}\n`);
     });
+  registerEventDetail(events);
+  registerArchive(events);
+}
+
+/** Tails until Ctrl+C (or SIGTERM), which ends it with exit code 0 and no stack. */
+async function follow(dataDir: string, opts: EventsOptions): Promise<void> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await followEvents({
+      dataDir,
+      after: opts.after,
+      source: opts.source,
+      type: opts.type,
+      signal: stop.signal,
+      onEvent: (e) => process.stdout.write(`${opts.json ? JSON.stringify(e) : followLine(e)}\n`),
+      onStatus: (message) => process.stderr.write(`tidings: ${message}\n`),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

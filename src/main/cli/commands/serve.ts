@@ -1,7 +1,7 @@
 // `tidings serve`: the core, headless. Prints where to send webhooks and where to look.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { defaultDataDir, loadConfig } from '../../core/config';
+import { dataDirChoice, defaultDataDir, loadConfig } from '../../core/config';
 import { cliLaunch } from '../../clients/launch';
 import { findCliScript } from './connect';
 import { KNOWN_PROVIDERS } from '../../core/webhooks/providers';
@@ -45,6 +45,8 @@ export function registerServe(program: Command): void {
     .option('--public-url <url>', 'a public base URL you run in front of the ingest port, for this run only (see `tidings tunnel url` to remember one); env TIDINGS_PUBLIC_URL')
     .action(async (opts: { port?: number; controlPort?: number; publicUrl?: string }, cmd: Command) => {
       const { dataDir } = cmd.optsWithGlobals<{ dataDir?: string }>();
+      const chosen = dataDirChoice();
+      if (!dataDir && !process.env.TIDINGS_DATA_DIR && chosen.note) process.stderr.write(`tidings: ${chosen.note}\n`);
       const config = loadConfig({ dataDir, port: opts.port, controlPort: opts.controlPort, publicUrl: opts.publicUrl });
       // Loaded here, not at the top: other commands (the stdio bridge) must not load SQLite.
       const { startCore } = await import('../../core/start-core');

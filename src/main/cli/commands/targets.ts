@@ -80,7 +80,8 @@ export function registerTargets(program: Command): void {
     .option('--type <types>', 'forward only these event types; a type matches its sub-types (comma-separated, repeatable)', collect)
     .option('--allow-private', 'allow a private, loopback or link-local address (a dev server on this machine)')
     .option('--disabled', 'register it switched off')
-    .action(async (name: string, url: string, opts: { forward?: boolean; source?: string[]; type?: string[]; allowPrivate?: boolean; disabled?: boolean }, cmd: Command) => {
+    .option('--json', 'print {"target": …, "secret": …} instead (the secret is in it: keep the output private)')
+    .action(async (name: string, url: string, opts: { forward?: boolean; source?: string[]; type?: string[]; allowPrivate?: boolean; disabled?: boolean; json?: boolean }, cmd: Command) => {
       const body = {
         name,
         url,
@@ -91,6 +92,10 @@ export function registerTargets(program: Command): void {
         ...(opts.disabled ? { enabled: false } : {}),
       };
       const r = await core(cmd).request<{ target: TargetInfo; secret: string }>('POST', '/api/targets', body);
+      if (opts.json) {
+        out(JSON.stringify({ target: r.target, secret: r.secret }));
+        return;
+      }
       out(r.secret);
       note(
         `Added ${r.target.mode} target ${r.target.name} → ${maskTargetUrl(r.target.url)}. ${
@@ -200,8 +205,13 @@ export function registerTargets(program: Command): void {
     .command('push')
     .argument('<message>', 'the text to send')
     .description('push a message to every enabled push target (as push_webhook does)')
-    .action(async (message: string, _opts: unknown, cmd: Command) => {
+    .option('--json', 'print {"id","webhooks_notified","total_webhooks"}')
+    .action(async (message: string, opts: { json?: boolean }, cmd: Command) => {
       const r = await core(cmd).request<PushResult>('POST', '/api/push', { message });
+      if (opts.json) {
+        out(JSON.stringify(r));
+        return;
+      }
       note(`Queued ${r.id} for ${r.webhooks_notified} of ${r.total_webhooks} push target(s).`);
     });
 }

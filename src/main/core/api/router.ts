@@ -8,8 +8,10 @@ import type { EventStore } from '../store/event-store';
 import type { Secrets } from '../secrets';
 import { fingerprint } from '../secrets';
 import { KNOWN_PROVIDERS, providerFor } from '../webhooks/providers';
+import { CatalogError } from '../webhooks/catalog';
 import type { Health } from '../health';
 import { forwardableHeaders } from '../outbound/send';
+import type { DerivedReader } from '../domain/derived-of-event';
 
 export interface ApiDeps {
   store: EventStore;
@@ -17,10 +19,15 @@ export interface ApiDeps {
   health: () => Health;
   /** The URL a sender should use for a source (public URL if set, else local). */
   webhookUrl: (source: string) => string;
-  /** Send a signed sample delivery to our own ingest listener over HTTP. */
-  sendTest: (source: string) => Promise<{ status: number; body: unknown }>;
+  /**
+   * Send a signed delivery to our own ingest listener over HTTP: the provider's sample, or
+   * the trigger catalog's fixture for `type`. Throws CatalogError for a type it lacks.
+   */
+  sendTest: (source: string, type?: string) => Promise<{ status: number; body: unknown }>;
   /** A fresh one-time dashboard sign-in link. */
   dashboardLink: () => string;
+  /** What was derived from an event (activity rows, actions, deliveries). */
+  derived: DerivedReader;
 }
 
 export function createApiRouter(deps: ApiDeps): express.Router {
@@ -68,6 +75,15 @@ export function createApiRouter(deps: ApiDeps): express.Router {
         text = JSON.stringify({ ...event, payload: null, problem: `the payload could not be shown: ${(err as Error).message}` });
       }
       res.type('application/json').send(text);
+    }),
+  );
+
+  api.get(
+    '/events/:id/derived',
+    wrap((req, res) => {
+      const id = parse(intParam('id'), req.params.id, 'event id');
+      if (!deps.store.get(id)) throw new ApiError(404, `there is no event ${id} (it may have been pruned by retention)`);
+      res.json(deps.derived.forEvent(id));
     }),
   );
 
@@ -156,8 +172,16 @@ export function createApiRouter(deps: ApiDeps): express.Router {
     '/sources/:source/test',
     wrap(async (req, res) => {
       const source = parse(sourceParam, req.params.source, 'source');
-      const result = await deps.sendTest(source);
-      res.status(result.status >= 200 && result.status < 300 ? 200 : 502).json({ source, ingest_status: result.status, ingest_response: result.body });
+      // No body: the short form (`send-test`). With {"type"}: `tidings trigger`.
+      const { type } = parse(z.object({ type: z.string().min(1).max(200).optional() }).strict(), req.body ?? {}, 'body');
+      let result: { status: number; body: unknown };
+      try {
+        result = await deps.sendTest(source, type);
+      } catch (err) {
+        if (err instanceof CatalogError) throw new ApiError(err.status, err.message);
+        throw err;
+      }
+      res.status(result.status >= 200 && result.status < 300 ? 200 : 502).json({ source, type: type ?? null, ingest_status: result.status, ingest_response: result.body });
     }),
   );
 

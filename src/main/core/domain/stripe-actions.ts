@@ -9,7 +9,7 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 export const ACTION_STATUSES = ['pending', 'completed', 'dismissed'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-const RULES: Record<string, ActionType> = {
+export const STRIPE_ACTION_RULES: Readonly<Record<string, ActionType>> = {
   'checkout.session.completed': 'send_welcome_email',
   'invoice.payment_failed': 'send_payment_failed_email',
   'customer.subscription.deleted': 'send_churn_survey',
@@ -27,7 +27,7 @@ export interface ActionDraft {
 
 export function stripeActionsFor(input: DerivedInput): ActionDraft[] {
   if (input.provider !== 'stripe') return [];
-  const actionType = RULES[input.type];
+  const actionType = STRIPE_ACTION_RULES[input.type];
   const stripeEvent = str(input.fields, 'event_id');
   if (!actionType || !stripeEvent) return [];
   const f = input.fields;

@@ -86,10 +86,14 @@ export const githubProvider: Provider = {
 
   sample(secret: string | null, now: number) {
     const body = Buffer.from(JSON.stringify(samplePush(now)), 'utf8');
+    return { headers: githubProvider.envelope(body, secret, now, 'push'), body, contentType: JSON_TYPE };
+  },
+
+  envelope(body: Buffer, secret: string | null, _now: number, event = 'push') {
     const headers: Record<string, string> = {
       'content-type': JSON_TYPE,
       'user-agent': 'GitHub-Hookshot/tidings-test',
-      'x-github-event': 'push',
+      'x-github-event': event,
       'x-github-delivery': randomUUID(),
       'x-github-hook-id': '123456789',
     };
@@ -98,7 +102,7 @@ export const githubProvider: Provider = {
       headers['x-hub-signature'] = `sha1=${hmacHex('sha1', secret, body)}`;
       headers['x-hub-signature-256'] = `sha256=${hmacHex('sha256', secret, body)}`;
     }
-    return { headers, body, contentType: JSON_TYPE };
+    return headers;
   },
 };
 

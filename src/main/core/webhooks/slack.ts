@@ -91,15 +91,19 @@ export const slackProvider: Provider = {
   },
 
   sample(secret: string | null, now: number) {
+    const body = Buffer.from(JSON.stringify(sampleEvent(Math.floor(now / 1000))), 'utf8');
+    return { headers: slackProvider.envelope(body, secret, now), body, contentType: JSON_TYPE };
+  },
+
+  envelope(body: Buffer, secret: string | null, now: number) {
     const ts = Math.floor(now / 1000);
-    const body = Buffer.from(JSON.stringify(sampleEvent(ts)), 'utf8');
     const headers: Record<string, string> = {
       'content-type': JSON_TYPE,
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
       'x-slack-request-timestamp': String(ts),
     };
     if (secret !== null) headers['x-slack-signature'] = `v0=${hmacHex('sha256', secret, [`v0:${ts}:`, body])}`;
-    return { headers, body, contentType: JSON_TYPE };
+    return headers;
   },
 };
 

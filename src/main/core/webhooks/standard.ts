@@ -1,6 +1,7 @@
 // Any source without a dedicated module: verified with the Standard Webhooks scheme
-// (webhook-id / webhook-timestamp / webhook-signature, as Svix and others send) and
-// normalized generically from whatever top-level fields the payload has.
+// (webhook-id / webhook-timestamp / webhook-signature) and normalized generically from
+// whatever top-level fields the payload has. Senders on Svix (Clerk, Resend and others)
+// send the same scheme under svix-id / svix-timestamp / svix-signature; both sets work.
 import { randomBytes } from 'node:crypto';
 import { anySignatureMatches, hmac, hmacBase64 } from './hmac';
 import type { IncomingDelivery, NormalizedEvent, Provider, VerifyResult } from './types';
@@ -28,7 +29,15 @@ import {
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const TEXT_TYPE = 'text/plain';
-const HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+/** The two names the scheme travels under: the spec's, and Svix's older one. */
+type Prefix = 'webhook' | 'svix';
+const headersOf = (prefix: Prefix) => [`${prefix}-id`, `${prefix}-timestamp`, `${prefix}-signature`] as const;
+
+/** The spec's headers when any of them came, else Svix's when any of them came, else the spec's (for messages). */
+function prefixOf(delivery: IncomingDelivery): Prefix {
+  if (headersOf('webhook').some((name) => header(delivery, name) !== undefined)) return 'webhook';
+  return headersOf('svix').some((name) => header(delivery, name) !== undefined) ? 'svix' : 'webhook';
+}
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const MAX_FIELDS = 30;
 
@@ -39,17 +48,18 @@ export const standardProvider: Provider = {
   verify(delivery: IncomingDelivery, secrets: readonly string[]): VerifyResult {
     const keys = usableSecrets(secrets);
     if (keys.length === 0) return fail(NO_SECRETS);
-    const [id, tsValue, sigValue] = HEADERS.map((name) => header(delivery, name));
-    if (id === undefined || tsValue === undefined || sigValue === undefined) return fail(missingHeaders(delivery));
-    const repeated = id.includes(', ') ? 'webhook-id' : tsValue.includes(',') ? 'webhook-timestamp' : null;
+    const prefix = prefixOf(delivery);
+    const [id, tsValue, sigValue] = headersOf(prefix).map((name) => header(delivery, name));
+    if (id === undefined || tsValue === undefined || sigValue === undefined) return fail(missingHeaders(delivery, prefix));
+    const repeated = id.includes(', ') ? `${prefix}-id` : tsValue.includes(',') ? `${prefix}-timestamp` : null;
     if (repeated) return fail(`${repeated} header was sent more than once; it must be sent exactly once (is a proxy adding a copy?)`);
     const ts = unixSeconds(tsValue);
-    if (ts === null) return fail('malformed webhook-timestamp header; expected unix seconds');
+    if (ts === null) return fail(`malformed ${prefix}-timestamp header; expected unix seconds`);
     const stale = timestampReason(ts, delivery.now, 'Standard Webhooks');
     if (stale) return fail(stale);
     const entries = signatureEntries(sigValue);
     const signatures = entries.filter((e) => e.version === 'v1').map((e) => decodeBase64(e.value));
-    if (signatures.length === 0) return fail(noV1Reason(entries));
+    if (signatures.length === 0) return fail(noV1Reason(entries, prefix));
     const valid = signatures.filter((b): b is Buffer => b !== null);
     const signedWith = (body: Buffer): boolean =>
       anySignatureMatches(valid, keys, (secret) => hmac('sha256', keyBytes(secret), [`${id}.${tsValue}.`, body]));
@@ -72,14 +82,12 @@ export const standardProvider: Provider = {
       subject: subjectOf(payload),
       summary: oneLine(`${delivery.source}: ${type}${hint ? ` — ${hint}` : ''}`, 200),
       occurredAt: firstTime(payload),
-      deliveryId: text(delivery.headers['webhook-id']),
+      deliveryId: text(delivery.headers[`${prefixOf(delivery)}-id`]),
       fields,
     };
   },
 
   sample(secret: string | null, now: number) {
-    const id = `msg_${randomBytes(12).toString('hex')}`;
-    const ts = String(Math.floor(now / 1000));
     const body = Buffer.from(
       JSON.stringify({
         type: 'test.event',
@@ -88,6 +96,12 @@ export const standardProvider: Provider = {
       }),
       'utf8',
     );
+    return { headers: standardProvider.envelope(body, secret, now), body, contentType: JSON_TYPE };
+  },
+
+  envelope(body: Buffer, secret: string | null, now: number) {
+    const id = `msg_${randomBytes(12).toString('hex')}`;
+    const ts = String(Math.floor(now / 1000));
     const headers: Record<string, string> = {
       'content-type': JSON_TYPE,
       'user-agent': 'tidings-test',
@@ -97,14 +111,14 @@ export const standardProvider: Provider = {
     if (secret !== null) {
       headers['webhook-signature'] = `v1,${hmacBase64('sha256', keyBytes(secret), [`${id}.${ts}.`, body])}`;
     }
-    return { headers, body, contentType: JSON_TYPE };
+    return headers;
   },
 };
 
-function missingHeaders(delivery: IncomingDelivery): string {
-  const missing = HEADERS.filter((name) => header(delivery, name) === undefined);
+function missingHeaders(delivery: IncomingDelivery, prefix: Prefix): string {
+  const missing = headersOf(prefix).filter((name) => header(delivery, name) === undefined);
   const list = missing.join(', ');
-  return `missing ${list} header${missing.length > 1 ? 's' : ''}; Standard Webhooks senders send webhook-id, webhook-timestamp and webhook-signature`;
+  return `missing ${list} header${missing.length > 1 ? 's' : ''}; Standard Webhooks senders send webhook-id, webhook-timestamp and webhook-signature (Svix senders: svix-id, svix-timestamp and svix-signature)`;
 }
 
 /**
@@ -122,10 +136,10 @@ function signatureEntries(value: string): { version: string; value: string }[] {
     });
 }
 
-function noV1Reason(entries: { version: string }[]): string {
+function noV1Reason(entries: { version: string }[], prefix: Prefix): string {
   const seen = [...new Set(entries.map((e) => clip(oneLine(e.version, 16), 16)))].slice(0, 3);
   const found = seen.length > 0 ? ` (found ${seen.join(', ')})` : '';
-  return `no v1 entry in webhook-signature header${found}; only v1 (HMAC-SHA256) signatures are checked`;
+  return `no v1 entry in ${prefix}-signature header${found}; only v1 (HMAC-SHA256) signatures are checked`;
 }
 
 function decodeBase64(value: string): Buffer | null {

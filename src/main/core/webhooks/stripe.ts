@@ -78,15 +78,19 @@ export const stripeProvider: Provider = {
   },
 
   sample(secret: string | null, now: number) {
-    const t = Math.floor(now / 1000);
     // Stripe sends its events pretty-printed; matching that keeps re-serialization bugs visible.
-    const body = Buffer.from(JSON.stringify(sampleEvent(t), null, 2), 'utf8');
+    const body = Buffer.from(JSON.stringify(sampleEvent(Math.floor(now / 1000)), null, 2), 'utf8');
+    return { headers: stripeProvider.envelope(body, secret, now), body, contentType: JSON_TYPE };
+  },
+
+  envelope(body: Buffer, secret: string | null, now: number) {
+    const t = Math.floor(now / 1000);
     const headers: Record<string, string> = {
       'content-type': `${JSON_TYPE}; charset=utf-8`,
       'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
     };
     if (secret !== null) headers['stripe-signature'] = `t=${t},v1=${hmacHex('sha256', secret, [`${t}.`, body])}`;
-    return { headers, body, contentType: JSON_TYPE };
+    return headers;
   },
 };
 

@@ -60,6 +60,13 @@ export interface Provider {
    * Returns headers and body exactly as a real sender would send them.
    */
   sample(secret: string | null, now: number): { headers: Record<string, string>; body: Buffer; contentType: string };
+  /**
+   * The headers a real sender sends with `body` (a JSON payload), signed with `secret` when
+   * there is one, with a fresh delivery id where the id travels in a header. `event` is
+   * the event name for providers that send it in a header (GitHub's X-GitHub-Event).
+   * `tidings trigger` sends catalog fixtures with it; `sample` is built on it.
+   */
+  envelope(body: Buffer, secret: string | null, now: number, event?: string): Record<string, string>;
 }
 
 /** Thrown by `parse` when the body cannot be read; the receiver answers 400. */

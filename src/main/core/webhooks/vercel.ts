@@ -63,9 +63,13 @@ export const vercelProvider: Provider = {
 
   sample(secret: string | null, now: number) {
     const body = Buffer.from(JSON.stringify(sampleEvent(now)), 'utf8');
+    return { headers: vercelProvider.envelope(body, secret, now), body, contentType: JSON_TYPE };
+  },
+
+  envelope(body: Buffer, secret: string | null) {
     const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'user-agent': 'Vercel-Webhooks/tidings-test' };
     if (secret !== null) headers['x-vercel-signature'] = hmacHex('sha1', secret, body);
-    return { headers, body, contentType: JSON_TYPE };
+    return headers;
   },
 };
 
