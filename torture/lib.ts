@@ -100,7 +100,7 @@ export function writeConfig(dataDir: string, extra: Record<string, unknown> = {}
     rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
     // Every core here has secrets, so only configured sources are accepted: these are the
     // unsigned names the scenarios post to (disk, slow consumers, fuzz).
-    sources: { allow: ['bulk', 'orders', 'plain', 'ok_name-1'] },
+    sources: { allow: ['bulk', 'orders', 'plain', 'ok_name-1', 'hostile'] },
     outbound: { localRetrySchedule: [0.05, 0.1, 0.2] },
     ...extra,
   };
