@@ -6,11 +6,9 @@
 import crypto from 'node:crypto';
 import express from 'express';
 import type { Request, Response } from 'express';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { EventStore as ReplayStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
+import type { McpServer, EventStore as ReplayStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
 import type { Logger } from '../logger';
 import type { McpDeps } from './deps';
@@ -69,7 +67,7 @@ export function createReplayBuffer(limit = REPLAY_LIMIT): ReplayStore {
 interface Session {
   id: string;
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
   uris: Set<string>;
   /** Requests (including long GET streams and waits) still open: not idle while > 0. */
@@ -170,7 +168,7 @@ export function createMcpHttp(options: McpHttpOptions) {
 
   async function start(req: Request, res: Response): Promise<void> {
     let session: Session | null = null;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomBytes(24).toString('base64url'),
       eventStore: createReplayBuffer(),
       onsessioninitialized: (id) => {

@@ -1,7 +1,7 @@
 // Prompts: ready-made requests a person can pick in their client. They point the model at
 // the tools and remind it that event text is data.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { DATA_NOTICE } from './present';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${text}\n\n${DATA_NOTICE}` } }] });
@@ -12,7 +12,7 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'Summarize activity',
       description: 'Summarize recent GitHub activity for one repository or all tracked ones',
-      argsSchema: { repo: z.string().optional(), hours: z.string().optional() },
+      argsSchema: z.object({ repo: z.string().optional(), hours: z.string().optional() }),
     },
     ({ repo, hours }) => {
       const h = Number(hours ?? 24) > 0 ? Number(hours ?? 24) : 24;
@@ -34,7 +34,7 @@ export function registerPrompts(server: McpServer): void {
 
   server.registerPrompt(
     'deployment_report',
-    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: { project: z.string() } },
+    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: z.object({ project: z.string() }) },
     ({ project }) =>
       user(
         `Report on deployments of ${project}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,

@@ -1,8 +1,8 @@
 // MCP resources: the same data as the tools, addressable by URI, and subscribable: a
 // committed event sends notifications/resources/updated for every subscribed URI it
 // touches (see uriMatches).
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ResourceTemplate } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
 import type { McpDeps } from './deps';
 import { DATA_NOTICE, payloadText } from './present';

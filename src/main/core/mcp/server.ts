@@ -1,7 +1,6 @@
 // The MCP server factory: cheap and without side effects, one server per session. Every
 // tool, resource and prompt is registered here from its own module.
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer } from '@modelcontextprotocol/server';
 import type { McpDeps } from './deps';
 import { registerPrompts } from './prompts';
 import { registerResources } from './resources';
@@ -80,11 +79,11 @@ export function createMcpServer(deps: McpDeps, session: SessionHooks, extraTools
   for (const register of [...REGISTRARS, ...extraTools]) register(server, deps);
   registerResources(server, deps);
   registerPrompts(server);
-  server.server.setRequestHandler(SubscribeRequestSchema, (req) => {
+  server.server.setRequestHandler('resources/subscribe', (req) => {
     session.onSubscribe(req.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
+  server.server.setRequestHandler('resources/unsubscribe', (req) => {
     session.onUnsubscribe(req.params.uri);
     return {};
   });

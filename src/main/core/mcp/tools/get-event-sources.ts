@@ -1,6 +1,6 @@
 // get_event_sources: every source with counts and when it was last heard from.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { sourceStatsSchema } from '../../../../shared/events';
