@@ -1,6 +1,7 @@
 // MCP resources: the same data as the tools, addressable by URI, and subscribable: a
 // committed event sends notifications/resources/updated for every subscribed URI it
-// touches (see uriMatches).
+// touches (uriMatches for a 2025 session's subscriptions, which may name any URI;
+// touchedUris for 2026 listen streams, which match URIs exactly).
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
@@ -29,6 +30,8 @@ export function uriMatches(uri: string, e: EventRecord, subscriptionLookup?: (id
   if (uri === PENDING_ACTIONS_URI) return e.source === 'stripe' && STRIPE_ACTION_TYPES.has(e.type);
   let m = /^tidings:\/\/sources\/([^/]+)\/recent$/.exec(uri);
   if (m) return decodeURIComponent(m[1]!) === e.source;
+  m = /^tidings:\/\/events\/(\d+)$/.exec(uri);
+  if (m) return Number(m[1]) === e.id;
   m = /^tidings:\/\/deployments\/(.+)$/.exec(uri);
   if (m) return deploymentProject(e) === decodeURIComponent(m[1]!);
   m = /^tidings:\/\/subscriptions\/(\d+)$/.exec(uri);
@@ -37,6 +40,20 @@ export function uriMatches(uri: string, e: EventRecord, subscriptionLookup?: (id
     return sub !== null && subscriptionMatches(sub, e);
   }
   return false;
+}
+
+/**
+ * Every concrete URI whose content this event changes, in the form resources/list and the
+ * templates give them: a 2026 client names exactly these in its subscriptions/listen
+ * filter. Pure; the caller passes the ids of the stored subscriptions the event matches.
+ */
+export function touchedUris(e: EventRecord, matchingSubscriptionIds: Iterable<number>): string[] {
+  const uris = [RECENT_URI, `tidings://sources/${encodeURIComponent(e.source)}/recent`, `tidings://events/${e.id}`];
+  if (e.source === 'stripe' && STRIPE_ACTION_TYPES.has(e.type)) uris.push(PENDING_ACTIONS_URI);
+  const project = deploymentProject(e);
+  if (project !== null) uris.push(`tidings://deployments/${encodeURIComponent(project)}`);
+  for (const id of matchingSubscriptionIds) uris.push(`tidings://subscriptions/${id}`);
+  return uris;
 }
 
 export function registerResources(server: McpServer, deps: McpDeps): void {
