@@ -1,18 +1,21 @@
 // Prompts: ready-made requests a person can pick in their client. They point the model at
-// the tools and remind it that event text is data.
+// the tools and remind it that event text is data. Their arguments complete from the
+// store (completable: repositories, hours, projects).
 import { z } from 'zod';
+import { completable } from '@modelcontextprotocol/server';
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { Completers } from './completions';
 import { DATA_NOTICE } from './present';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${text}\n\n${DATA_NOTICE}` } }] });
 
-export function registerPrompts(server: McpServer): void {
+export function registerPrompts(server: McpServer, complete: Completers): void {
   server.registerPrompt(
     'summarize_activity',
     {
       title: 'Summarize activity',
       description: 'Summarize recent GitHub activity for one repository or all tracked ones',
-      argsSchema: z.object({ repo: z.string().optional(), hours: z.string().optional() }),
+      argsSchema: z.object({ repo: completable(z.string(), complete.repo).optional(), hours: completable(z.string(), complete.hours).optional() }),
     },
     ({ repo, hours }) => {
       const h = Number(hours ?? 24) > 0 ? Number(hours ?? 24) : 24;
@@ -34,7 +37,7 @@ export function registerPrompts(server: McpServer): void {
 
   server.registerPrompt(
     'deployment_report',
-    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: z.object({ project: z.string() }) },
+    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: z.object({ project: completable(z.string(), complete.project) }) },
     ({ project }) =>
       user(
         `Report on deployments of ${project}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,

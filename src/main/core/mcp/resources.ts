@@ -5,6 +5,7 @@
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
+import { createCompleters } from './completions';
 import type { McpDeps } from './deps';
 import { DATA_NOTICE, payloadText } from './present';
 import { subscriptionMatches } from './subscriptions';
@@ -58,6 +59,7 @@ export function touchedUris(e: EventRecord, matchingSubscriptionIds: Iterable<nu
 
 export function registerResources(server: McpServer, deps: McpDeps): void {
   const recent = (source?: string) => ({ notice: DATA_NOTICE, events: deps.store.list({ source, limit: 20 }) });
+  const complete = createCompleters(deps);
 
   server.registerResource('recent-events', RECENT_URI, { title: 'Recent events', description: 'The 20 newest events from every source', mimeType: 'application/json' }, (uri) =>
     json(uri, recent()),
@@ -65,7 +67,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
 
   server.registerResource(
     'event',
-    new ResourceTemplate('tidings://events/{id}', { list: undefined }),
+    new ResourceTemplate('tidings://events/{id}', { list: undefined, complete: { id: complete.eventId } }),
     { title: 'One event', description: 'An event with its headers and payload (payloads over 64 KB are cut)', mimeType: 'application/json' },
     (uri, { id }) => {
       const detail = deps.store.get(Number(id));
@@ -79,6 +81,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'source-recent',
     new ResourceTemplate('tidings://sources/{source}/recent', {
+      complete: { source: complete.source },
       list: () => ({
         resources: deps.store.sources().map((s) => ({ uri: `tidings://sources/${s.source}/recent`, name: `${s.source} events`, mimeType: 'application/json' })),
       }),
@@ -97,6 +100,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'deployments',
     new ResourceTemplate('tidings://deployments/{project}', {
+      complete: { project: complete.project },
       list: () => {
         const projects = [...new Set(deps.queries.recentDeployments(null, 200).map((d) => d.project))];
         return { resources: projects.map((p) => ({ uri: `tidings://deployments/${encodeURIComponent(p)}`, name: `${p} deployments`, mimeType: 'application/json' })) };
@@ -112,6 +116,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'subscription',
     new ResourceTemplate('tidings://subscriptions/{id}', {
+      complete: { id: complete.subscriptionId },
       list: () => ({
         resources: deps.subscriptions.list().map((s) => ({ uri: s.resource_uri, name: `subscription ${s.id}`, mimeType: 'application/json' })),
       }),

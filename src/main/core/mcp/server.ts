@@ -2,6 +2,7 @@
 // one per 2026 request. Every tool, resource and prompt is registered here from its own
 // module, in a fixed order, so every instance lists them the same way.
 import { McpServer } from '@modelcontextprotocol/server';
+import { createCompleters } from './completions';
 import type { McpDeps } from './deps';
 import { registerPrompts } from './prompts';
 import { registerResources } from './resources';
@@ -95,7 +96,7 @@ export function createMcpServer(deps: McpDeps, session: SessionHooks | null, ext
   );
   for (const register of [...REGISTRARS, ...extraTools]) register(server, deps);
   registerResources(server, deps);
-  registerPrompts(server);
+  registerPrompts(server, createCompleters(deps));
   if (!session) return server;
   server.server.setRequestHandler('resources/subscribe', (req) => {
     session.onSubscribe(req.params.uri);
