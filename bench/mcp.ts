@@ -7,10 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { openDatabase } from '../src/main/core/store/open-db';
 import { createEventStore } from '../src/main/core/store/event-store';
 import type { IngestItem } from '../src/main/core/store/event-store';
@@ -68,7 +66,7 @@ export async function benchWakeLatency(rounds = 300) {
   const waitLatency: number[] = [];
   const updateLatency: number[] = [];
   let onUpdate: ((t: number) => void) | null = null;
-  client.setNotificationHandler(ResourceUpdatedNotificationSchema, () => onUpdate?.(performance.now()));
+  client.setNotificationHandler('notifications/resources/updated', () => onUpdate?.(performance.now()));
   await client.subscribeResource({ uri: 'tidings://sources/latency/recent' });
   let cursor = 0;
   try {

@@ -4,10 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { readRuntime } from '../../../src/main/core/data-dir';
 import { post, tempDir } from '../../helpers/core';
 import { moduleGraph } from '../../helpers/bundle';
@@ -67,7 +66,7 @@ describe('tidings mcp (stdio bridge)', () => {
     expect((health.structuredContent as { status: string }).status).toBe('ok');
 
     const updated = new Promise<string>((resolve) =>
-      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)),
+      client.setNotificationHandler('notifications/resources/updated', (n) => resolve(n.params.uri)),
     );
     await client.subscribeResource({ uri: 'tidings://events/recent' });
     await post(`${first.ingest_url}/webhooks/demo`, '{"hello":1}');
@@ -85,7 +84,7 @@ describe('tidings mcp (stdio bridge)', () => {
 
     // The resource subscription was replayed to the new core.
     const again = new Promise<string>((resolve) =>
-      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)),
+      client.setNotificationHandler('notifications/resources/updated', (n) => resolve(n.params.uri)),
     );
     await post(`${second.ingest_url}/webhooks/demo`, '{"hello":2}');
     expect(await again).toBe('tidings://events/recent');
@@ -115,7 +114,7 @@ describe('tidings mcp (stdio bridge)', () => {
 
   it('has no native module or server framework in its module graph', async () => {
     const { inputs, imports } = await moduleGraph(path.join(root, 'src/main/cli/bridge.ts'));
-    expect(inputs.some((f) => f.includes('@modelcontextprotocol/sdk'))).toBe(true);
+    expect(inputs.some((f) => f.includes('@modelcontextprotocol/client'))).toBe(true);
     expect(imports).not.toContain('better-sqlite3');
     expect(inputs.filter((f) => /node_modules\/(express|better-sqlite3)\//.test(f))).toEqual([]);
   });

@@ -3,8 +3,7 @@
 // number of open connections is capped, and nothing it serves may be framed.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { post, startTestCore } from '../../helpers/core';
 import type { TestCore } from '../../helpers/core';
 

@@ -1,30 +1,34 @@
-// MCP over Streamable HTTP at /mcp on the control listener. One server and transport per
-// session (cryptographically random ids, closed when idle), a bounded replay buffer so a
-// dropped GET stream resumes with Last-Event-ID, and the fan-out of committed events to
-// sessions that subscribed to resources or made subscriptions. Token, Host and Origin are
-// checked before a request gets here (api/guard.ts).
+// MCP over Streamable HTTP at /mcp on the control listener, in both revisions a client may
+// speak. The SDK's own classifier (isLegacyRequest) sends each request one way:
+// - 2025-11-25 and earlier: one server and transport per session (cryptographically
+//   random ids, closed when idle), a bounded replay buffer so a dropped GET stream resumes
+//   with Last-Event-ID, and the fan-out of committed events to sessions that subscribed to
+//   resources or made subscriptions;
+// - 2026-07-28: no sessions, a server per request, resource updates on subscriptions/listen
+//   streams (modern.ts).
+// Token, Host and Origin are checked before a request gets here, for both (api/guard.ts).
 import crypto from 'node:crypto';
 import express from 'express';
 import type { Request, Response } from 'express';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { EventStore as ReplayStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest, isJsonContentType, isLegacyRequest } from '@modelcontextprotocol/server';
+import type { McpServer, EventStore as ReplayStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
 import type { Logger } from '../logger';
 import type { McpDeps } from './deps';
-import { uriMatches } from './resources';
+import { createModernMcp, webRequest } from './modern';
+import { touchedUris, uriMatches } from './resources';
 import { createMcpServer } from './server';
 import type { ToolRegistrar } from './server';
 
 /** Messages kept per session for resumption; older ones are gone (the client re-reads). */
 const REPLAY_LIMIT = 500;
 /**
- * A GET stream whose client stopped reading is closed once this much is queued for it and
- * not yet taken by the socket: memory stays bounded, and the client can reconnect with
- * Last-Event-ID. (The SDK writes through a web stream that waits for the socket, so the
- * backlog builds up inside the process, not in the response's own buffer.)
+ * A GET stream (2025) or listen stream (2026) whose client stopped reading is closed once
+ * this much is queued for it and not yet taken by the socket: memory stays bounded, and
+ * the client can reconnect (with Last-Event-ID on 2025). (The SDK's 2025 transport writes
+ * through a web stream that waits for the socket, so that backlog builds up inside the
+ * process, not in the response's own buffer; modern.ts measures its own.)
  */
 export const MAX_STREAM_BUFFER = 1024 * 1024;
 /**
@@ -69,7 +73,7 @@ export function createReplayBuffer(limit = REPLAY_LIMIT): ReplayStore {
 interface Session {
   id: string;
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
   uris: Set<string>;
   /** Requests (including long GET streams and waits) still open: not idle while > 0. */
@@ -113,16 +117,22 @@ export function createMcpHttp(options: McpHttpOptions) {
     queueOnStreams(session, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } });
     void session.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   };
+  // Built below, once deps exist; resourceChanged only runs after that.
+  let modern: ReturnType<typeof createModernMcp> | null = null;
   const resourceChanged = (uri: string) => {
     for (const s of sessions.values()) if (s.uris.has(uri)) notify(s, uri);
+    modern?.resourceUpdated(uri);
   };
   const deps: McpDeps = { ...options.deps, sessionCount: () => sessions.size, resourceChanged };
+  modern = createModernMcp({ factory: () => createMcpServer(deps, null, options.extraTools), logger, maxStreamBuffer: MAX_STREAM_BUFFER });
+  const live = modern;
 
   const lookup = (id: number) => deps.subscriptions.get(id);
   const onEvent = (e: EventRecord) => {
     for (const s of sessions.values()) {
       for (const uri of s.uris) if (uriMatches(uri, e, lookup)) notify(s, uri);
     }
+    if (live.listening()) for (const uri of touchedUris(e, deps.subscriptions.matchingIds(e))) live.resourceUpdated(uri);
   };
   const unsubscribeBus = deps.bus.subscribe(onEvent);
   deps.subscriptions.setNotifier((sessionId, sub, event) => {
@@ -170,7 +180,7 @@ export function createMcpHttp(options: McpHttpOptions) {
 
   async function start(req: Request, res: Response): Promise<void> {
     let session: Session | null = null;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomBytes(24).toString('base64url'),
       eventStore: createReplayBuffer(),
       onsessioninitialized: (id) => {
@@ -195,24 +205,35 @@ export function createMcpHttp(options: McpHttpOptions) {
     await transport.handleRequest(req, res, req.body);
   }
 
+  /** 2025 traffic: every request belongs to a session, except the initialize that starts one. */
+  async function legacy(req: Request, res: Response): Promise<void> {
+    const header = req.headers['mcp-session-id'];
+    const id = typeof header === 'string' ? header : undefined;
+    if (id) {
+      const s = sessions.get(id);
+      if (!s) return rpcError(res, 404, -32001, 'unknown or expired MCP session: start a new one with initialize');
+      track(s, res);
+      if (req.method === 'GET') {
+        s.streams.set(res, { queued: 0, base: res.socket?.bytesWritten ?? 0 });
+        res.on('close', () => s.streams.delete(res));
+      }
+      return s.transport.handleRequest(req, res, req.body);
+    }
+    if (req.method === 'POST' && isInitializeRequest(req.body)) return start(req, res);
+    return rpcError(res, 400, -32000, 'no Mcp-Session-Id header: send an initialize request first (or speak MCP 2026-07-28, which needs no session)');
+  }
+
   const router = express.Router();
   router.use(express.json({ limit: '4mb' }));
   router.all('/', (req, res) => {
     const run = async () => {
-      const header = req.headers['mcp-session-id'];
-      const id = typeof header === 'string' ? header : undefined;
-      if (id) {
-        const s = sessions.get(id);
-        if (!s) return rpcError(res, 404, -32001, 'unknown or expired MCP session: start a new one with initialize');
-        track(s, res);
-        if (req.method === 'GET') {
-          s.streams.set(res, { queued: 0, base: res.socket?.bytesWritten ?? 0 });
-          res.on('close', () => s.streams.delete(res));
-        }
-        return s.transport.handleRequest(req, res, req.body);
+      // Checked here because neither path would read a body the JSON parser left alone.
+      if (req.method === 'POST' && !isJsonContentType(req.headers['content-type'] ?? null)) {
+        return rpcError(res, 415, -32000, 'MCP requests are JSON: send Content-Type: application/json');
       }
-      if (req.method === 'POST' && isInitializeRequest(req.body)) return start(req, res);
-      return rpcError(res, 400, -32000, 'no Mcp-Session-Id header: send an initialize request first');
+      const { request, abort } = await webRequest(req, res);
+      if (await isLegacyRequest(request, req.body)) return legacy(req, res);
+      return live.serve(req, res, request, abort);
     };
     run().catch((err: unknown) => {
       logger.error('mcp request failed', { error: (err as Error)?.stack ?? String(err) });
@@ -230,13 +251,14 @@ export function createMcpHttp(options: McpHttpOptions) {
     router,
     deps,
     sessionCount: () => sessions.size,
-    /** GET streams closed because their client stopped reading. */
-    shedCount: () => shed,
+    /** GET and listen streams closed because their client stopped reading. */
+    shedCount: () => shed + live.shedCount(),
     async close(): Promise<void> {
       clearInterval(sweeper);
       unsubscribeBus();
       deps.subscriptions.setNotifier(null);
       await Promise.all([...sessions.values()].map(close));
+      await live.close();
     },
   };
 }

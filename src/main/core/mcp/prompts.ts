@@ -1,21 +1,24 @@
 // Prompts: ready-made requests a person can pick in their client. They point the model at
 // the tools and remind it that event text is data. Their arguments (a repo, a project) are
-// often copied from event text, so they are flattened, bounded, defanged and quoted like it.
+// often copied from event text, so they are flattened, bounded, defanged and quoted like it;
+// they complete from the store (completable: repositories, hours, projects).
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { Completers } from './completions';
 import { DATA_NOTICE, shown } from './present';
 
 const quoted = (value: string) => JSON.stringify(shown(value, 200));
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${text}\n\n${DATA_NOTICE}` } }] });
 
-export function registerPrompts(server: McpServer): void {
+export function registerPrompts(server: McpServer, complete: Completers): void {
   server.registerPrompt(
     'summarize_activity',
     {
       title: 'Summarize activity',
       description: 'Summarize recent GitHub activity for one repository or all tracked ones',
-      argsSchema: { repo: z.string().optional(), hours: z.string().optional() },
+      argsSchema: z.object({ repo: completable(z.string(), complete.repo).optional(), hours: completable(z.string(), complete.hours).optional() }),
     },
     ({ repo, hours }) => {
       const h = Number(hours ?? 24) > 0 ? Number(hours ?? 24) : 24;
@@ -37,7 +40,7 @@ export function registerPrompts(server: McpServer): void {
 
   server.registerPrompt(
     'deployment_report',
-    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: { project: z.string() } },
+    { title: 'Deployment report', description: 'Report on a project’s deployments', argsSchema: z.object({ project: completable(z.string(), complete.project) }) },
     ({ project }) =>
       user(
         `Report on deployments of ${quoted(project)}: call get_deployment_status and get_recent_deployments, and for the latest ones correlate_push_to_deployment with their commit SHAs. Say what is live, what failed and why if the events say, and how long builds took.`,

@@ -1,10 +1,12 @@
 // MCP resources: the same data as the tools, addressable by URI, and subscribable: a
 // committed event sends notifications/resources/updated for every subscribed URI it
-// touches (see uriMatches).
+// touches (uriMatches for a 2025 session's subscriptions, which may name any URI;
+// touchedUris for 2026 listen streams, which match URIs exactly).
 import { maskedHeaders } from '../credential-headers';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ResourceTemplate } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../shared/events';
+import { createCompleters } from './completions';
 import type { McpDeps } from './deps';
 import { DATA_NOTICE, payloadText } from './present';
 import { subscriptionMatches } from './subscriptions';
@@ -31,6 +33,8 @@ export function uriMatches(uri: string, e: EventRecord, subscriptionLookup?: (id
   if (uri === PENDING_ACTIONS_URI) return e.source === 'stripe' && STRIPE_ACTION_TYPES.has(e.type);
   let m = /^tidings:\/\/sources\/([^/]+)\/recent$/.exec(uri);
   if (m) return decodeURIComponent(m[1]!) === e.source;
+  m = /^tidings:\/\/events\/(\d+)$/.exec(uri);
+  if (m) return Number(m[1]) === e.id;
   m = /^tidings:\/\/deployments\/(.+)$/.exec(uri);
   if (m) return deploymentProject(e) === decodeURIComponent(m[1]!);
   m = /^tidings:\/\/subscriptions\/(\d+)$/.exec(uri);
@@ -41,8 +45,23 @@ export function uriMatches(uri: string, e: EventRecord, subscriptionLookup?: (id
   return false;
 }
 
+/**
+ * Every concrete URI whose content this event changes, in the form resources/list and the
+ * templates give them: a 2026 client names exactly these in its subscriptions/listen
+ * filter. Pure; the caller passes the ids of the stored subscriptions the event matches.
+ */
+export function touchedUris(e: EventRecord, matchingSubscriptionIds: Iterable<number>): string[] {
+  const uris = [RECENT_URI, `tidings://sources/${encodeURIComponent(e.source)}/recent`, `tidings://events/${e.id}`];
+  if (e.source === 'stripe' && STRIPE_ACTION_TYPES.has(e.type)) uris.push(PENDING_ACTIONS_URI);
+  const project = deploymentProject(e);
+  if (project !== null) uris.push(`tidings://deployments/${encodeURIComponent(project)}`);
+  for (const id of matchingSubscriptionIds) uris.push(`tidings://subscriptions/${id}`);
+  return uris;
+}
+
 export function registerResources(server: McpServer, deps: McpDeps): void {
   const recent = (source?: string) => ({ notice: DATA_NOTICE, events: deps.store.list({ source, limit: 20 }) });
+  const complete = createCompleters(deps);
 
   server.registerResource('recent-events', RECENT_URI, { title: 'Recent events', description: 'The 20 newest events from every source', mimeType: 'application/json' }, (uri) =>
     json(uri, recent()),
@@ -50,7 +69,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
 
   server.registerResource(
     'event',
-    new ResourceTemplate('tidings://events/{id}', { list: undefined }),
+    new ResourceTemplate('tidings://events/{id}', { list: undefined, complete: { id: complete.eventId } }),
     { title: 'One event', description: 'An event with its headers and payload (payloads over 64 KB are cut)', mimeType: 'application/json' },
     (uri, { id }) => {
       const detail = deps.store.get(Number(id));
@@ -64,6 +83,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'source-recent',
     new ResourceTemplate('tidings://sources/{source}/recent', {
+      complete: { source: complete.source },
       list: () => ({
         // Bounded like get_event_sources: names come from URLs anyone can post to.
         resources: deps.store.sources(MAX_SOURCES_LISTED).map((s) => ({ uri: `tidings://sources/${s.source}/recent`, name: `${s.source} events`, mimeType: 'application/json' })),
@@ -83,6 +103,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'deployments',
     new ResourceTemplate('tidings://deployments/{project}', {
+      complete: { project: complete.project },
       list: () => {
         const projects = [...new Set(deps.queries.recentDeployments(null, 200).map((d) => d.project))];
         return { resources: projects.map((p) => ({ uri: `tidings://deployments/${encodeURIComponent(p)}`, name: `${p} deployments`, mimeType: 'application/json' })) };
@@ -98,6 +119,7 @@ export function registerResources(server: McpServer, deps: McpDeps): void {
   server.registerResource(
     'subscription',
     new ResourceTemplate('tidings://subscriptions/{id}', {
+      complete: { id: complete.subscriptionId },
       list: () => ({
         resources: deps.subscriptions.list().map((s) => ({ uri: s.resource_uri, name: `subscription ${s.id}`, mimeType: 'application/json' })),
       }),

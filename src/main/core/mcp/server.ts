@@ -1,7 +1,8 @@
-// The MCP server factory: cheap and without side effects, one server per session. Every
-// tool, resource and prompt is registered here from its own module.
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+// The MCP server factory: cheap and without side effects, one server per 2025 session and
+// one per 2026 request. Every tool, resource and prompt is registered here from its own
+// module, in a fixed order, so every instance lists them the same way.
+import { McpServer } from '@modelcontextprotocol/server';
+import { createCompleters } from './completions';
 import type { McpDeps } from './deps';
 import { registerPrompts } from './prompts';
 import { registerResources } from './resources';
@@ -31,7 +32,7 @@ import { registerSubscribeTools } from './tools/subscribe-to-events';
 import { registerSummarizeCommitsTool } from './tools/summarize-commits';
 import { registerWaitForEventTool } from './tools/wait-for-event';
 
-/** The hooks a session gives its server, so resource subscriptions reach the session. */
+/** The hooks a 2025 session gives its server, so resource subscriptions reach the session. */
 export interface SessionHooks {
   onSubscribe(uri: string): void;
   onUnsubscribe(uri: string): void;
@@ -72,19 +73,36 @@ const REGISTRARS = [
 /** Extra tools from other features. */
 export type ToolRegistrar = (server: McpServer, deps: McpDeps) => void;
 
-export function createMcpServer(deps: McpDeps, session: SessionHooks, extraTools: ToolRegistrar[] = []): McpServer {
+/**
+ * Cache hints for 2026 results (2025 results never carry them). The lists change only with
+ * a new version (tools, prompts, templates) or as sources, projects and subscriptions come
+ * and go (resources), so they may be kept briefly; a read shows live events, so it may not.
+ * Everything here is the person's own data: private.
+ */
+export const CACHE_HINTS = {
+  'server/discover': { ttlMs: 60_000, cacheScope: 'private' },
+  'tools/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'prompts/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'resources/templates/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'resources/list': { ttlMs: 5_000, cacheScope: 'private' },
+  'resources/read': { ttlMs: 0, cacheScope: 'private' },
+} as const;
+
+/** `session` is null for a 2026 request, which has no resources/subscribe (it listens instead). */
+export function createMcpServer(deps: McpDeps, session: SessionHooks | null, extraTools: ToolRegistrar[] = []): McpServer {
   const server = new McpServer(
     { name: 'tidings', title: 'Tidings', version: deps.version },
-    { instructions: INSTRUCTIONS, capabilities: { resources: { subscribe: true, listChanged: true }, logging: {} } },
+    { instructions: INSTRUCTIONS, capabilities: { resources: { subscribe: true, listChanged: true }, logging: {} }, cacheHints: CACHE_HINTS },
   );
   for (const register of [...REGISTRARS, ...extraTools]) register(server, deps);
   registerResources(server, deps);
-  registerPrompts(server);
-  server.server.setRequestHandler(SubscribeRequestSchema, (req) => {
+  registerPrompts(server, createCompleters(deps));
+  if (!session) return server;
+  server.server.setRequestHandler('resources/subscribe', (req) => {
     session.onSubscribe(req.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
+  server.server.setRequestHandler('resources/unsubscribe', (req) => {
     session.onUnsubscribe(req.params.uri);
     return {};
   });

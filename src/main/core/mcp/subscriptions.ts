@@ -175,6 +175,13 @@ export function createSubscriptionRegistry(options: {
       }
     },
 
+    /** Ids of the stored subscriptions this event matches, whichever session made them. */
+    matchingIds(event: EventRecord): number[] {
+      const ids: number[] = [];
+      for (const sub of live.values()) if (subscriptionMatches(sub, event)) ids.push(sub.id);
+      return ids;
+    },
+
     size: () => live.size,
 
     async close(): Promise<void> {

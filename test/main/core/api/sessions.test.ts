@@ -61,6 +61,34 @@ describe('the dashboard session cookie', () => {
     expect((await mcpInit({ authorization: `Bearer ${core.token}` })).status).toBe(200);
   });
 
+  it('does not open /mcp in the 2026-07-28 revision either (stateless requests, no handshake)', async () => {
+    const cookie = await signIn();
+    const discover = (headers: Record<string, string>) =>
+      fetch(`${core.controlUrl}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/list',
+          ...headers,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+              'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+              'io.modelcontextprotocol/clientCapabilities': {},
+            },
+          },
+        }),
+      });
+    const byCookie = await discover({ cookie });
+    expect(byCookie.status).toBe(401);
+    expect(((await byCookie.json()) as { error: string }).error).toMatch(/dashboard's sign-in does not open this endpoint/);
+    expect((await discover({})).status).toBe(401);
+    expect((await discover({ authorization: `Bearer ${core.token}` })).status).toBe(200);
+  });
+
   it('is never a way to the token: /api/clients names the token file instead', async () => {
     const cookie = await signIn();
     const bySession = (await (await get('/api/clients', { cookie })).json()) as { token: string | null; token_file: string };

@@ -16,8 +16,7 @@ import { startReverseProxy } from '../../../helpers/reverse-proxy';
 import type { ReverseProxy } from '../../../helpers/reverse-proxy';
 import { movablePublicUrl } from '../../../helpers/public-url';
 import type { MovablePublicUrl } from '../../../helpers/public-url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LinkInfo } from '../../../../src/shared/api';
 import type { EventRecord } from '../../../../src/shared/events';
 

@@ -1,9 +1,8 @@
 // get_event_sources stays bounded however many names senders invent: through the real
 // receiver and the MCP SDK's own client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { post, startTestCore } from '../../../helpers/core';
 import type { TestCore } from '../../../helpers/core';
 import { MAX_SOURCES_LISTED } from '../../../../src/main/core/mcp/tools/get-event-sources';

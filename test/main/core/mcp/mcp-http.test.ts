@@ -2,10 +2,8 @@
 // that arrived as signed webhooks.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import Stripe from 'stripe';
@@ -291,7 +289,7 @@ describe('waiting and live updates', () => {
     const before = core.bus.size();
     const progress: number[] = [];
     const controller = new AbortController();
-    const waiting = client.callTool({ name: 'wait_for_event', arguments: { source: 'never', timeout_seconds: 60 } }, undefined, {
+    const waiting = client.callTool({ name: 'wait_for_event', arguments: { source: 'never', timeout_seconds: 60 } }, {
       onprogress: (p) => progress.push(p.progress),
       signal: controller.signal,
       resetTimeoutOnProgress: true,
@@ -307,7 +305,7 @@ describe('waiting and live updates', () => {
   it('sends resources/updated for a subscribed resource after a webhook', async () => {
     const updates: string[] = [];
     const arrived = new Promise<void>((resolve) => {
-      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      client.setNotificationHandler('notifications/resources/updated', (n) => {
         updates.push(n.params.uri);
         resolve();
       });
@@ -325,7 +323,7 @@ describe('waiting and live updates', () => {
     const own = await connect();
     try {
       const updates: string[] = [];
-      own.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
+      own.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri));
       const { data } = await call('subscribe_to_events', { sources: ['orders'], filters: { types: ['order'] }, callback_description: 'tell me about orders' }, own);
       const uri = data.subscription.resource_uri;
       await post(`${core.ingestUrl}/webhooks/orders`, JSON.stringify({ type: 'order.created' }));

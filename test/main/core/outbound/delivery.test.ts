@@ -2,9 +2,8 @@
 // standardwebhooks library as the signature oracle, and the real MCP SDK client.
 import crypto from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { sign, verify } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { Webhook } from 'standardwebhooks';

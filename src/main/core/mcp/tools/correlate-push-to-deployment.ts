@@ -1,6 +1,6 @@
 // correlate_push_to_deployment: which push a commit came in and what it deployed to.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentSchema, deploymentsText } from './deployment-schema';

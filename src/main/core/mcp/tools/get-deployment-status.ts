@@ -1,6 +1,6 @@
 // get_deployment_status: a project's latest deployment and its last 24 hours by state.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentLine, deploymentSchema, deploymentsText } from './deployment-schema';

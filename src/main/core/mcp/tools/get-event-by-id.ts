@@ -1,7 +1,7 @@
 // get_event_by_id: one event with its full payload (truncated past max_bytes).
 import { maskedHeaders } from '../../credential-headers';
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY, ToolError } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventDetailText, unshowableEventText } from '../present';

@@ -2,7 +2,7 @@
 // first and last seen. Capped: source names come from URLs anyone can post to, so the list
 // says how many it left out rather than growing without end.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE, dataBlock, shown } from '../present';

@@ -1,6 +1,6 @@
 // get_event_summary: Stripe events over the last hours, by type, with amounts.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { hoursInput } from '../schemas';

@@ -1,6 +1,6 @@
 // get_events_since: everything after a time or a cursor, oldest first.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY, ToolError } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventListText, unverifiedWarning } from '../present';

@@ -1,6 +1,6 @@
 // get_pending_actions: the Stripe follow-up queue (welcome emails, dunning, churn surveys).
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { actionSchema, actionsText } from './action-schema';

@@ -1,6 +1,6 @@
 // get_recent_deployments: the newest deployment reports from Vercel and GitHub.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { deploymentLine, deploymentSchema, deploymentsText } from './deployment-schema';

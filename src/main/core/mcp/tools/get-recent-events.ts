@@ -1,6 +1,6 @@
 // get_recent_events: the newest events, optionally by source and type.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventListText, unverifiedWarning } from '../present';

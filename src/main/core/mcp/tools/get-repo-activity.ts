@@ -1,6 +1,6 @@
 // get_repo_activity: a repository's events over the last hours, counted by type.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventListText, shown } from '../present';

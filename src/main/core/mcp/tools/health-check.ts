@@ -1,6 +1,6 @@
 // health_check: is Tidings working, and how much does it hold.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { publicUrlStatusSchema } from '../../tunnel/public-url';

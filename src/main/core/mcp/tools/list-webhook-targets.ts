@@ -1,7 +1,7 @@
 // list_webhook_targets: where push_webhook and forwarding deliver, and how delivery is going.
 // Read-only, and without signing secrets; URLs are shown with likely credentials masked.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { maskTargetUrl, TARGET_MODES } from '../../../../shared/outbound';

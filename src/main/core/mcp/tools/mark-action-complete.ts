@@ -1,6 +1,6 @@
 // mark_action_complete: close a pending Stripe action, recording who did it and when.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool } from '../define-tool';
 import type { McpDeps } from '../deps';
 import type { ActionDetail } from '../../domain/queries';

@@ -2,7 +2,7 @@
 // (source "mcp", the channel as subject), durably, and wakes waiters and subscribers.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { searchText } from '../../webhooks/search-text';

@@ -2,7 +2,7 @@
 // The message is queued durably for each target and delivered with retries; the answer says
 // how many targets it was queued for. The assistant cannot add targets.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool } from '../define-tool';
 import type { McpDeps } from '../deps';
 

@@ -1,6 +1,6 @@
 // replay_events: page through history from a time or cursor, returning the next cursor.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY, ToolError } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventListText, unverifiedWarning } from '../present';

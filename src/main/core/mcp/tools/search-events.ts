@@ -1,6 +1,6 @@
 // search_events: full-text search over summaries and payload text.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { eventListText, unverifiedWarning } from '../present';

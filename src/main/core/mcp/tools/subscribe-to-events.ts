@@ -2,7 +2,7 @@
 // Matching events are counted and pushed to this session as resource updates of the
 // subscription's URI (read it, or call get_events_since with the cursor you hold).
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, ToolError } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { subscriptionFiltersSchema, subscriptionSchema } from '../subscriptions';

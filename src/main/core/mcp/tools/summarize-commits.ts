@@ -1,6 +1,6 @@
 // summarize_commits: pushes, commits, contributors and messages for a repository.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { defineTool, READ_ONLY } from '../define-tool';
 import type { McpDeps } from '../deps';
 import { DATA_NOTICE, dataBlock, shown } from '../present';

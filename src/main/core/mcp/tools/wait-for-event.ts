@@ -2,7 +2,7 @@
 // polling loop: it listens on the event bus). Pass the returned cursor back as
 // after_cursor and no event can slip by between calls.
 import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { EventRecord } from '../../../../shared/events';
 import { eventRecordSchema } from '../../../../shared/events';
 import { defineTool } from '../define-tool';
