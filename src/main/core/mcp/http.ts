@@ -19,6 +19,7 @@ import type { McpDeps } from './deps';
 import { createModernMcp, webRequest } from './modern';
 import { touchedUris, uriMatches } from './resources';
 import { createMcpServer } from './server';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../webhooks/util';
 import type { ToolRegistrar } from './server';
 
 /** Messages kept per session for resumption; older ones are gone (the client re-reads). */
@@ -224,7 +225,16 @@ export function createMcpHttp(options: McpHttpOptions) {
   }
 
   const router = express.Router();
-  router.use(express.json({ limit: '4mb' }));
+  router.use(
+    express.json({
+      limit: '4mb',
+      // JSON.parse copes with deep nesting, but the SDK's request adapter stringifies the body
+      // again and would overflow the stack: refuse it here, as ingest does (400, below).
+      verify: (_req, _res, buf) => {
+        if (nestedDeeperThan(buf)) throw new Error(`the JSON-RPC message nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
+      },
+    }),
+  );
   router.all('/', (req, res) => {
     const run = async () => {
       // Checked here because neither path would read a body the JSON parser left alone.

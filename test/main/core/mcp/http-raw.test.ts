@@ -79,6 +79,17 @@ describe('2026-07-28 by hand', () => {
     expect(body.error.message).toMatch(/MCP-Protocol-Version header is absent/);
   });
 
+  it('refuses a message nested deeper than ingest allows with 400 and the reason, on either revision, and keeps serving', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const headers of [{ 'mcp-protocol-version': MODERN }, {}]) {
+      const res = await fetch(url, { method: 'POST', headers: { ...base(), ...headers }, body: deep });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: number; message: string } };
+      expect(body.error.message).toMatch(/deeper than 128 levels/);
+    }
+    expect((await modern('server/discover')).status).toBe(200);
+  });
+
   it('answers an unknown protocol version with the spec’s error, naming the revision it serves', async () => {
     const res = await modern('tools/list', {}, {}, '2099-01-01');
     expect(res.status).toBe(400);
