@@ -81,7 +81,7 @@ describe('2026-07-28 by hand', () => {
 
   it('refuses a message nested deeper than ingest allows with 400 and the reason, on either revision, and keeps serving', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    for (const headers of [{ 'mcp-protocol-version': MODERN }, {}]) {
+    for (const headers of [{ 'mcp-protocol-version': MODERN }, {}] as Array<Record<string, string>>) {
       const res = await fetch(url, { method: 'POST', headers: { ...base(), ...headers }, body: deep });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { code: number; message: string } };
